@@ -1,0 +1,25 @@
+"""nbgrader configuration for the course (loaded by nbgrader_config.py).
+
+Run nbgrader from the repository root: the course directory is the current directory,
+with source/ (solutions and hidden tests) and release/ (the student versions).
+"""
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "nn-from-scratch"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+
+# Stubs students see in place of a solution region.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# A cell that runs longer than this is interrupted and scores 0 (an infinite loop must not
+# hold up the rest of the class). Every cell of the solutions finishes in a few seconds.
+c.ExecutePreprocessor.timeout = 60
+
+# A student who deletes a test cell gets it back, run and scored, instead of leaving the
+# submission at "needs manual grade".
+c.OverwriteCells.add_missing_cells = True
+
+# Students submit the notebook only; data and helpers come from the course package.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store"]

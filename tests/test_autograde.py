@@ -1,0 +1,170 @@
+"""Autograde end to end with real nbgrader, in a temporary course, for a simulated class.
+
+For every assignment: the reference solutions score every auto-graded point, the untouched
+release scores zero on every test cell (so no test passes on a stub), and each simulated
+student with typical mistakes (tests/mistakes/<assignment>.py) loses exactly the points of the
+functions it got wrong. For 01 the class also holds hostile submissions: an infinite loop, a
+deleted test cell, tampered test cells and a notebook that is not JSON; none of them may stop
+the rest of the class being graded. Then feedback and the grades export run on the results.
+"""
+from __future__ import annotations
+
+import csv
+import runpy
+from pathlib import Path
+
+import pytest
+
+from course import nbtools
+from conftest import ASSIGNMENTS, ROOT, run_tool
+
+MISTAKES = ROOT / "tests" / "mistakes"
+HOSTILE_ASSIGNMENT = "01_forward_pass"
+
+
+def mistake_students(assignment: str) -> dict:
+    path = MISTAKES / f"{assignment}.py"
+    return runpy.run_path(str(path))["STUDENTS"] if path.exists() else {}
+
+
+def hostile_submissions(release_nb: dict, source_nb: dict) -> dict[str, dict | str]:
+    solved = nbtools.fill_solutions(release_nb, source_nb)
+    # An answer that never returns: its test cells time out and score 0, the rest run.
+    looper = nbtools.fill_solutions(release_nb, source_nb, {"sigmoid": "def sigmoid(z):\n    while True:\n        pass\n"})
+    # A student deletes a test cell: it is restored, run and scored.
+    deleter = dict(solved, cells=[c for c in solved["cells"]
+                                  if nbtools.nbgrader_meta(c).get("grade_id") != "test_relu_values"])
+    # A student with no answers rewrites every test cell to pass: the originals are restored.
+    tamperer = nbtools.fill_solutions(release_nb, source_nb)
+    tamperer["cells"] = [dict(c) for c in release_nb["cells"]]
+    for cell in tamperer["cells"]:
+        if nbtools.is_autograded_test(cell):
+            cell["source"] = 'print("all good")\n'
+    return {"looper": looper, "deleter": deleter, "tamperer": tamperer, "garbled": "{ this is not a notebook"}
+
+
+def _scores(course: Path, assignment: str, student: str) -> dict[str, tuple[float | None, float]]:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    notebook_id = nbtools.notebook_path(assignment).stem
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        try:
+            nb = gb.find_submission_notebook(notebook_id, assignment, student)
+        except MissingEntry:
+            return {}
+        return {g.name: (g.auto_score, g.max_score) for g in nb.grades}
+
+
+@pytest.fixture(scope="module")
+def graded(generated_course):
+    """Write every simulated submission, then autograde each assignment for the whole class."""
+    course = generated_course
+    results = {}
+    for assignment in ASSIGNMENTS:
+        source_nb = nbtools.read(nbtools.notebook_path(assignment))
+        name = nbtools.notebook_path(assignment).name
+        release_nb = nbtools.read(course / "release" / assignment / name)
+        submissions: dict[str, dict | str] = {
+            "solution": nbtools.fill_solutions(release_nb, source_nb),
+            "untouched": release_nb,
+        }
+        for student, spec in mistake_students(assignment).items():
+            submissions[student] = nbtools.fill_solutions(release_nb, source_nb, spec["answers"])
+        extra = []
+        if assignment == HOSTILE_ASSIGNMENT:
+            submissions.update(hostile_submissions(release_nb, source_nb))
+            # Cells of 01 run in well under a second; a short limit keeps the looper quick.
+            extra = ["--ExecutePreprocessor.timeout=8"]
+        for student, nb in submissions.items():
+            path = course / "submitted" / student / assignment / name
+            if isinstance(nb, str):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(nb)
+            else:
+                nbtools.write(nb, path)
+        proc = run_tool(["nbgrader", "autograde", assignment, "--force", *extra], cwd=course, check=False)
+        results[assignment] = {"proc": proc, "students": set(submissions),
+                               "scores": {s: _scores(course, assignment, s) for s in submissions}}
+    return course, results
+
+
+def _auto_cells(scores: dict) -> dict:
+    return {k: v for k, v in scores.items() if v[0] is not None or k.startswith("test_")}
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solutions_score_every_point(graded, assignment):
+    _, results = graded
+    scores = results[assignment]["scores"]["solution"]
+    tests = {gid for gid, c in nbtools.cells_by_grade_id(nbtools.read(nbtools.notebook_path(assignment))).items()
+             if nbtools.is_autograded_test(c)}
+    assert tests, f"{assignment} has no auto-graded test cells"
+    assert tests <= set(scores), f"{assignment}: no grades for {tests - set(scores)}\n{results[assignment]['proc'].stderr[-3000:]}"
+    lost = {gid: scores[gid] for gid in tests if scores[gid][0] != scores[gid][1]}
+    assert not lost, f"{assignment}: the reference solutions lose points in {lost}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_scores_zero_on_every_test_cell(graded, assignment):
+    _, results = graded
+    scores = results[assignment]["scores"]["untouched"]
+    tests = {gid for gid, c in nbtools.cells_by_grade_id(nbtools.read(nbtools.notebook_path(assignment))).items()
+             if nbtools.is_autograded_test(c)}
+    passing = {gid for gid in tests if scores.get(gid, (None, 0))[0] != 0}
+    assert not passing, f"{assignment}: these test cells pass (or were not graded) on the untouched stubs: {sorted(passing)}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_mistakes_lose_exactly_their_own_points(graded, assignment):
+    _, results = graded
+    students = mistake_students(assignment)
+    if not students:
+        pytest.fail(f"tests/mistakes/{assignment}.py is missing: every assignment needs simulated mistakes")
+    source = nbtools.read(nbtools.notebook_path(assignment))
+    tests = {gid for gid, c in nbtools.cells_by_grade_id(source).items() if nbtools.is_autograded_test(c)}
+    for student, spec in students.items():
+        scores = results[assignment]["scores"][student]
+        failed = {gid for gid in tests if scores.get(gid, (0, 1))[0] != scores.get(gid, (0, 1))[1]}
+        assert failed == set(spec["fails"]), (
+            f"{assignment}/{student}: expected to fail exactly {sorted(spec['fails'])}, "
+            f"failed {sorted(failed)} (unexpected: {sorted(failed - set(spec['fails']))}, "
+            f"missed: {sorted(set(spec['fails']) - failed)})")
+
+
+def test_hostile_submissions_are_contained(graded):
+    course, results = graded
+    r = results[HOSTILE_ASSIGNMENT]
+    scores = r["scores"]
+    source = nbtools.read(nbtools.notebook_path(HOSTILE_ASSIGNMENT))
+    tests = {gid for gid, c in nbtools.cells_by_grade_id(source).items() if nbtools.is_autograded_test(c)}
+    # The looper loses the sigmoid cells only (mlp tests swap in a known-good sigmoid).
+    looper_failed = {g for g in tests if scores["looper"][g][0] != scores["looper"][g][1]}
+    assert looper_failed == {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden"}, looper_failed
+    # The deleted cell is back and scored.
+    assert scores["deleter"].get("test_relu_values") == (1.0, 1.0), scores["deleter"]
+    assert all(scores["deleter"][g][0] == scores["deleter"][g][1] for g in tests)
+    # Tampered tests are restored from the gradebook and fail on the stubs.
+    assert all(scores["tamperer"][g][0] == 0 for g in tests), scores["tamperer"]
+    # The garbled notebook earns nothing, and the run still graded everyone else.
+    assert all(score in (None, 0) for score, _ in scores["garbled"].values()), scores["garbled"]
+    assert all(scores[s] for s in r["students"] - {"garbled"})
+    assert "garbled" in r["proc"].stdout + r["proc"].stderr
+
+
+def test_feedback_and_export(graded):
+    course, results = graded
+    for assignment in ASSIGNMENTS:
+        run_tool(["nbgrader", "generate_feedback", assignment, "--force"], cwd=course, check=False)
+        html = course / "feedback" / "solution" / assignment / (nbtools.notebook_path(assignment).stem + ".html")
+        assert html.exists(), f"no feedback for {assignment}"
+        text = html.read_text(encoding="utf-8")
+        assert "Score:" in text or "score" in text.lower()
+    run_tool(["nbgrader", "export", "--to", str(course / "grades.csv")], cwd=course)
+    with open(course / "grades.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    by_key = {(r["assignment"], r["student_id"]): r for r in rows}
+    for assignment in ASSIGNMENTS:
+        source = nbtools.read(nbtools.notebook_path(assignment))
+        auto_points = sum(nbtools.nbgrader_meta(c)["points"] for c in source["cells"] if nbtools.is_autograded_test(c))
+        assert float(by_key[(assignment, "solution")]["raw_score"]) == auto_points
+        assert float(by_key[(assignment, "untouched")]["raw_score"]) == 0.0
