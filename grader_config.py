@@ -23,3 +23,9 @@ c.OverwriteCells.add_missing_cells = True
 
 # Students submit the notebook only; data and helpers come from the course package.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".DS_Store"]
+
+# Where release/fetch/submit/collect exchange files. On one machine (a self-learner, or CI) a
+# folder beside this file works; a multi-user hub points this at a folder writable by all.
+import os  # noqa: E402
+
+c.Exchange.root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")
