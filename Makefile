@@ -11,7 +11,7 @@ export PATH := $(BIN):$(PATH)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 LAB_ARGS ?=
 
-.PHONY: setup lab test release benchmark clean
+.PHONY: setup lab test release grade benchmark clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,16 @@ test: setup
 # Regenerate release/ from source/ with nbgrader (instructors, after editing a source notebook).
 release: setup
 	for a in $$(ls source); do $(BIN)/nbgrader generate_assignment "$$a" --force || exit 1; done
+
+# Self-check with the hidden tests: `make grade A=01_forward_pass` grades your copy in release/.
+A ?= 01_forward_pass
+STUDENT ?= me
+grade: setup
+	mkdir -p submitted/$(STUDENT)/$(A)
+	cp release/$(A)/*.ipynb submitted/$(STUDENT)/$(A)/
+	$(BIN)/python -m course.grading $(A) --student $(STUDENT)
+	$(BIN)/nbgrader generate_feedback $(A) --student $(STUDENT) --force --log-level=WARN
+	@echo "Feedback (every check, with its message): feedback/$(STUDENT)/$(A)/"
 
 benchmark: setup
 	$(BIN)/python benchmarks/notebook_times.py

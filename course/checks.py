@@ -19,6 +19,7 @@ __all__ = [
     "check_close",
     "check_scalar",
     "check_choice",
+    "check_own",
     "no_warnings",
     "substitute",
 ]
@@ -99,6 +100,17 @@ def check_choice(name: str, value, options: str) -> None:
         raise AssertionError(
             f"{name} should be one of the letters {', '.join(repr(o) for o in options)}; "
             f"it is {value!r}."
+        )
+
+
+def check_own(obj) -> None:
+    """Assert that a graded function or class was written in the notebook, not imported from
+    the course package (which holds building blocks for later notebooks)."""
+    module = getattr(obj, "__module__", None) or ""
+    if module == "course" or module.startswith("course."):
+        name = getattr(obj, "__name__", repr(obj))
+        raise AssertionError(
+            f"{name} is imported from {module}; these points are for the version you write in this notebook."
         )
 
 

@@ -4,8 +4,9 @@ For every assignment: the reference solutions score every auto-graded point, the
 release scores zero on every test cell (so no test passes on a stub), and each simulated
 student with typical mistakes (tests/mistakes/<assignment>.py) loses exactly the points of the
 functions it got wrong. For 01 the class also holds hostile submissions: an infinite loop, a
-deleted test cell, tampered test cells and a notebook that is not JSON; none of them may stop
-the rest of the class being graded. Then feedback and the grades export run on the results.
+deleted test cell, tampered test cells, a kernel that dies and a file that is not a notebook;
+each is graded (zero, with a reason, where nbgrader cannot grade it) and none stops the rest of
+the class being graded (course.grading). Then feedback and the grades export run on the results.
 """
 from __future__ import annotations
 
@@ -27,6 +28,23 @@ def mistake_students(assignment: str) -> dict:
     return runpy.run_path(str(path))["STUDENTS"] if path.exists() else {}
 
 
+# A student who fills every answer cell with everything the course package offers. The package
+# holds helpers and building blocks for later notebooks, never the answer to the exercise at hand,
+# so this must earn nothing anywhere.
+IMPORT_EVERYTHING = """
+import importlib, pkgutil, course
+for _info in pkgutil.iter_modules(course.__path__):
+    _module = importlib.import_module("course." + _info.name)
+    globals().update({_k: _v for _k, _v in vars(_module).items() if not _k.startswith("_") and callable(_v)})
+"""
+
+
+def importer_submission(release_nb: dict, source_nb: dict) -> dict:
+    answers = [gid for gid, c in nbtools.cells_by_grade_id(source_nb).items()
+               if nbtools.nbgrader_meta(c).get("solution") and c["cell_type"] == "code"]
+    return nbtools.fill_solutions(release_nb, source_nb, {gid: IMPORT_EVERYTHING for gid in answers})
+
+
 def hostile_submissions(release_nb: dict, source_nb: dict) -> dict[str, dict | str]:
     solved = nbtools.fill_solutions(release_nb, source_nb)
     # An answer that never returns: its test cells time out and score 0, the rest run.
@@ -40,7 +58,10 @@ def hostile_submissions(release_nb: dict, source_nb: dict) -> dict[str, dict | s
     for cell in tamperer["cells"]:
         if nbtools.is_autograded_test(cell):
             cell["source"] = 'print("all good")\n'
-    return {"looper": looper, "deleter": deleter, "tamperer": tamperer, "garbled": "{ this is not a notebook"}
+    # A kernel that dies takes nbgrader's output for that student with it.
+    exiter = nbtools.fill_solutions(release_nb, source_nb, {"relu": "import os\nos._exit(1)\n"})
+    return {"looper": looper, "deleter": deleter, "tamperer": tamperer, "exiter": exiter,
+            "garbled": "{ this is not a notebook"}
 
 
 def _scores(course: Path, assignment: str, student: str) -> dict[str, tuple[float | None, float]]:
@@ -52,7 +73,8 @@ def _scores(course: Path, assignment: str, student: str) -> dict[str, tuple[floa
             nb = gb.find_submission_notebook(notebook_id, assignment, student)
         except MissingEntry:
             return {}
-        return {g.name: (g.auto_score, g.max_score) for g in nb.grades}
+        return {g.name: (g.manual_score if g.manual_score is not None else g.auto_score, g.max_score)
+                for g in nb.grades}
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +89,7 @@ def graded(generated_course):
         submissions: dict[str, dict | str] = {
             "solution": nbtools.fill_solutions(release_nb, source_nb),
             "untouched": release_nb,
+            "importer": importer_submission(release_nb, source_nb),
         }
         for student, spec in mistake_students(assignment).items():
             submissions[student] = nbtools.fill_solutions(release_nb, source_nb, spec["answers"])
@@ -82,14 +105,20 @@ def graded(generated_course):
                 path.write_text(nb)
             else:
                 nbtools.write(nb, path)
-        proc = run_tool(["nbgrader", "autograde", assignment, "--force", *extra], cwd=course, check=False)
+        # The class is graded by course.grading: one real `nbgrader autograde` run for everyone,
+        # then zero with a reason for any submission nbgrader could not grade.
+        proc = run_tool(["python", "-m", "course.grading", assignment, *extra], cwd=course)
         results[assignment] = {"proc": proc, "students": set(submissions),
                                "scores": {s: _scores(course, assignment, s) for s in submissions}}
     return course, results
 
 
-def _auto_cells(scores: dict) -> dict:
-    return {k: v for k, v in scores.items() if v[0] is not None or k.startswith("test_")}
+def _comments(course: Path, assignment: str, student: str) -> str:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return " ".join(c.manual_comment or "" for nb in gb.find_submission(assignment, student).notebooks
+                        for c in nb.comments)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -112,6 +141,16 @@ def test_untouched_release_scores_zero_on_every_test_cell(graded, assignment):
              if nbtools.is_autograded_test(c)}
     passing = {gid for gid in tests if scores.get(gid, (None, 0))[0] != 0}
     assert not passing, f"{assignment}: these test cells pass (or were not graded) on the untouched stubs: {sorted(passing)}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_importing_the_course_package_earns_nothing(graded, assignment):
+    _, results = graded
+    scores = results[assignment]["scores"]["importer"]
+    tests = {gid for gid, c in nbtools.cells_by_grade_id(nbtools.read(nbtools.notebook_path(assignment))).items()
+             if nbtools.is_autograded_test(c)}
+    earned = {gid: scores[gid] for gid in tests if scores.get(gid, (None, 0))[0] != 0}
+    assert not earned, f"{assignment}: answers imported from course/ earn points in {earned}"
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -145,10 +184,16 @@ def test_hostile_submissions_are_contained(graded):
     assert all(scores["deleter"][g][0] == scores["deleter"][g][1] for g in tests)
     # Tampered tests are restored from the gradebook and fail on the stubs.
     assert all(scores["tamperer"][g][0] == 0 for g in tests), scores["tamperer"]
-    # The garbled notebook earns nothing, and the run still graded everyone else.
-    assert all(score in (None, 0) for score, _ in scores["garbled"].values()), scores["garbled"]
-    assert all(scores[s] for s in r["students"] - {"garbled"})
-    assert "garbled" in r["proc"].stdout + r["proc"].stderr
+    # The corrupt file and the dying kernel are graded zero, with the reason in the gradebook,
+    # and everyone else in the same run is graded as usual.
+    summary = {line.split()[0]: line for line in r["proc"].stdout.splitlines() if line.strip()}
+    for student, why in (("garbled", "not a valid Jupyter notebook"), ("exiter", "kernel died")):
+        assert scores[student] and all(score == 0 for score, _ in scores[student].values()), scores[student]
+        assert why in summary[student], summary[student]
+        assert why in _comments(course, HOSTILE_ASSIGNMENT, student)
+    graded_normally = {s for s, line in summary.items() if "graded zero" not in line}
+    assert graded_normally == r["students"] - {"garbled", "exiter"}, summary
+    assert all(scores[s] for s in graded_normally)
 
 
 def test_feedback_and_export(graded):

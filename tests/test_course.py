@@ -65,6 +65,16 @@ def test_check_choice():
             checks.check_choice("q", bad, "abcd")
 
 
+def test_check_own_rejects_functions_from_the_course_package():
+    def mine(z):
+        return z
+    mine.__module__ = "__main__"
+    checks.check_own(mine)
+    checks.check_own(np.tanh)
+    with pytest.raises(AssertionError, match="imported from course.plots"):
+        checks.check_own(plots.grid_over)
+
+
 def test_no_warnings_catches_overflow_and_warnings_but_allows_underflow():
     with pytest.raises(AssertionError, match="overflow"):
         with checks.no_warnings("naive sigmoid"):

@@ -1,0 +1,153 @@
+"""Grade a whole class with nbgrader, so that no submission is left without a grade.
+
+nbgrader on its own leaves some submissions ungraded: a file that is not a notebook, or a
+notebook whose kernel dies (``os._exit``, running out of memory), ends with an empty grade and
+a traceback in the log. This tool runs the real ``nbgrader autograde`` for the class, then
+gives every such submission zero with the reason written into the gradebook (as the comment
+on each of its cells, where the formgrader and the feedback show it), and prints one line
+per student. The students' submitted files are never changed.
+
+From the course directory (the repository root):
+
+    python -m course.grading 01_forward_pass              # the whole class
+    python -m course.grading 01_forward_pass --student me # one student: every cell's score
+
+The assignment is registered in the gradebook first (``nbgrader generate_assignment`` into a
+scratch folder), so this also works on a fresh clone, and never overwrites ``release/``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+
+@dataclass
+class Result:
+    student: str
+    score: float
+    max_score: float
+    reason: str = ""  # empty when nbgrader graded the submission normally
+
+
+def _nbgrader(args: list[str], course: Path) -> subprocess.CompletedProcess:
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+    exe = shutil.which("nbgrader", path=env["PATH"]) or "nbgrader"
+    return subprocess.run([exe, *args], cwd=course, env=env, capture_output=True, text=True)
+
+
+def problem_with(path: Path) -> str:
+    """Why a submitted file cannot be graded as a notebook ('' when it can)."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as error:  # any parse or schema error means: not a notebook we can run
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"the submitted file is not a valid Jupyter notebook ({first_line[:200]})"
+    return ""
+
+
+def register(assignment: str, course: Path) -> None:
+    """Put the assignment and its grade cells in the gradebook, leaving release/ alone."""
+    with tempfile.TemporaryDirectory() as scratch:
+        proc = _nbgrader(["generate_assignment", assignment, "--force",
+                          f"--CourseDirectory.release_directory={scratch}"], course)
+    if proc.returncode != 0:
+        raise SystemExit(f"nbgrader could not register {assignment}:\n{proc.stderr[-3000:]}")
+
+
+def grade(assignment: str, course: Path, students: list[str] | None = None,
+          extra_args: list[str] = ()) -> list[Result]:
+    """Autograde ``assignment`` for ``students`` (default: everyone in submitted/)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    course = course.resolve()
+    submitted = course / "submitted"
+    if students is None:
+        students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+    register(assignment, course)
+
+    reasons: dict[str, str] = {}
+    for student in students:
+        notebooks = sorted((submitted / student / assignment).glob("*.ipynb"))
+        if not notebooks:
+            reasons[student] = "no notebook was submitted"
+        for path in notebooks:
+            reasons[student] = reasons.get(student) or problem_with(path)
+
+    # One nbgrader run for the whole class; one per student when grading only some of them.
+    everyone = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
+    base = ["autograde", assignment, "--force", *extra_args]
+    runs = [base] if students == everyone else [base + [f"--student={s}"] for s in students]
+    log = ""
+    for args in runs:
+        proc = _nbgrader(args, course)
+        log += proc.stdout + proc.stderr
+
+    results = []
+    db_url = f"sqlite:///{course / 'gradebook.db'}"
+    with Gradebook(db_url) as gb:
+        for student in students:
+            autograded = course / "autograded" / student / assignment
+            reason = reasons.get(student, "")
+            if not reason and not autograded.is_dir():
+                died = f"for student '{student}'" in log and "Kernel died" in log
+                reason = ("the kernel died while running the notebook (does the code call exit(), "
+                          "or use too much memory?)" if died else
+                          "nbgrader could not run the notebook; see the autograde log")
+            gb.update_or_create_student(student)
+            try:
+                submission = gb.find_submission(assignment, student)
+            except MissingEntry:
+                submission = gb.add_submission(assignment, student)
+            if reason:
+                for nb in submission.notebooks:
+                    for g in nb.grades:
+                        g.manual_score = 0.0
+                    for c in nb.comments:
+                        c.manual_comment = f"Graded zero: {reason}."
+                gb.db.commit()
+            results.append(Result(student, float(submission.score), float(submission.max_score), reason))
+    return results
+
+
+def cell_scores(assignment: str, student: str, course: Path) -> list[tuple[str, float | None, float]]:
+    """(grade_id, score, max) for every graded cell of a student's submission."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course.resolve() / 'gradebook.db'}") as gb:
+        submission = gb.find_submission(assignment, student)
+        return [(g.name, g.score if (g.auto_score is not None or g.manual_score is not None) else None, g.max_score)
+                for nb in submission.notebooks for g in nb.grades]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course.grading", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("assignment")
+    parser.add_argument("--student", action="append", help="grade only this student (repeatable)")
+    parser.add_argument("--course", type=Path, default=Path.cwd(), help="course directory (default: here)")
+    args, extra = parser.parse_known_args(argv)
+    results = grade(args.assignment, args.course, args.student, extra)
+    width = max([len(r.student) for r in results] + [7])
+    for r in results:
+        status = f"graded zero: {r.reason}" if r.reason else "graded"
+        print(f"{r.student:<{width}}  {r.score:5.1f} / {r.max_score:<5.1f}  {status}")
+    if len(results) == 1 and not results[0].reason:
+        print("\nper cell (written answers are graded by hand and show as '-'):")
+        for name, score, max_score in cell_scores(args.assignment, results[0].student, args.course):
+            shown = "-" if score is None else f"{score:g}"
+            print(f"  {name:<28} {shown:>4} / {max_score:g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
