@@ -18,6 +18,11 @@ def assignments() -> list[str]:
     return sorted(p.name for p in SOURCE.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
+def graded_assignments() -> list[str]:
+    """The assignments with auto-graded test cells (00_welcome, for one, has none)."""
+    return [a for a in assignments() if any(is_autograded_test(c) for c in read(notebook_path(a))["cells"])]
+
+
 def notebook_path(assignment: str, tree: Path = SOURCE) -> Path:
     """The notebook of an assignment (each assignment has exactly one)."""
     found = sorted((tree / assignment).glob("*.ipynb"))

@@ -14,8 +14,9 @@ from course import nbtools
 ROOT = nbtools.ROOT
 BIN = Path(sys.executable).parent
 # COURSE_ASSIGNMENTS=02_loss_functions,03_chain_rule narrows a development run; CI runs them all.
-ASSIGNMENTS = [a for a in nbtools.assignments()
-               if not os.environ.get("COURSE_ASSIGNMENTS") or a in os.environ["COURSE_ASSIGNMENTS"].split(",")]
+_CHOSEN = os.environ.get("COURSE_ASSIGNMENTS", "").split(",")
+ASSIGNMENTS = [a for a in nbtools.assignments() if _CHOSEN == [""] or a in _CHOSEN]
+GRADED = [a for a in nbtools.graded_assignments() if a in ASSIGNMENTS]
 
 
 def tool_env() -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from course import nbtools
-from conftest import ASSIGNMENTS, ROOT, run_tool
+from conftest import GRADED, ROOT, run_tool
 
 MISTAKES = ROOT / "tests" / "mistakes"
 HOSTILE_ASSIGNMENT = "01_forward_pass"
@@ -82,7 +82,7 @@ def graded(generated_course):
     """Write every simulated submission, then autograde each assignment for the whole class."""
     course = generated_course
     results = {}
-    for assignment in ASSIGNMENTS:
+    for assignment in GRADED:
         source_nb = nbtools.read(nbtools.notebook_path(assignment))
         name = nbtools.notebook_path(assignment).name
         release_nb = nbtools.read(course / "release" / assignment / name)
@@ -121,7 +121,7 @@ def _comments(course: Path, assignment: str, student: str) -> str:
                         for c in nb.comments)
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", GRADED)
 def test_solutions_score_every_point(graded, assignment):
     _, results = graded
     scores = results[assignment]["scores"]["solution"]
@@ -133,7 +133,7 @@ def test_solutions_score_every_point(graded, assignment):
     assert not lost, f"{assignment}: the reference solutions lose points in {lost}"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", GRADED)
 def test_untouched_release_scores_zero_on_every_test_cell(graded, assignment):
     _, results = graded
     scores = results[assignment]["scores"]["untouched"]
@@ -143,7 +143,7 @@ def test_untouched_release_scores_zero_on_every_test_cell(graded, assignment):
     assert not passing, f"{assignment}: these test cells pass (or were not graded) on the untouched stubs: {sorted(passing)}"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", GRADED)
 def test_importing_the_course_package_earns_nothing(graded, assignment):
     _, results = graded
     scores = results[assignment]["scores"]["importer"]
@@ -153,7 +153,7 @@ def test_importing_the_course_package_earns_nothing(graded, assignment):
     assert not earned, f"{assignment}: answers imported from course/ earn points in {earned}"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", GRADED)
 def test_mistakes_lose_exactly_their_own_points(graded, assignment):
     _, results = graded
     students = mistake_students(assignment)
@@ -198,7 +198,7 @@ def test_hostile_submissions_are_contained(graded):
 
 def test_feedback_and_export(graded):
     course, results = graded
-    for assignment in ASSIGNMENTS:
+    for assignment in GRADED:
         run_tool(["nbgrader", "generate_feedback", assignment, "--force"], cwd=course, check=False)
         html = course / "feedback" / "solution" / assignment / (nbtools.notebook_path(assignment).stem + ".html")
         assert html.exists(), f"no feedback for {assignment}"
@@ -208,7 +208,7 @@ def test_feedback_and_export(graded):
     with open(course / "grades.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     by_key = {(r["assignment"], r["student_id"]): r for r in rows}
-    for assignment in ASSIGNMENTS:
+    for assignment in GRADED:
         source = nbtools.read(nbtools.notebook_path(assignment))
         auto_points = sum(nbtools.nbgrader_meta(c)["points"] for c in source["cells"] if nbtools.is_autograded_test(c))
         assert float(by_key[(assignment, "solution")]["raw_score"]) == auto_points

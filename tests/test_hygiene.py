@@ -6,7 +6,7 @@ import re
 import pytest
 
 from course import nbtools
-from conftest import ASSIGNMENTS
+from conftest import ASSIGNMENTS, GRADED
 
 ALLOWED_KEYS = {"schema_version", "grade", "solution", "locked", "task", "grade_id", "points", "checksum", "cell_type"}
 POINTS_HEADING = re.compile(r"^(#+)\s.*\((\d+) points?[,)]", re.MULTILINE)
@@ -14,7 +14,7 @@ TOTAL_ROW = re.compile(r"\*\*total\*\*\s*\|\s*\*\*(\d+)\*\*")
 
 
 def test_there_are_assignments():
-    assert "01_forward_pass" in ASSIGNMENTS
+    assert "01_forward_pass" in GRADED
 
 
 @pytest.fixture(params=ASSIGNMENTS)
@@ -64,10 +64,11 @@ def test_test_cells_say_what_they_check(source_nb):
             assert first.startswith('"""'), f"{name} {nbtools.nbgrader_meta(cell)['grade_id']}: start with a one-line docstring"
 
 
-def test_points_in_headings_add_up(source_nb):
+@pytest.mark.parametrize("name", GRADED)
+def test_points_in_headings_add_up(name):
     """Each '(N points)' heading equals the points of the graded cells up to the next such heading,
     and the points table's total equals all the points in the notebook."""
-    name, nb = source_nb
+    nb = nbtools.read(nbtools.notebook_path(name))
     parts: list[list] = []  # [heading text, claimed, found]
     total = 0
     claimed_total = None
