@@ -1,0 +1,128 @@
+"""Unit tests of course.training_explorer: training state, plotting without widgets, and the widget."""
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from course import building_blocks as bb
+from course import training_explorer as te
+from course.data import make_moons, make_spirals
+
+
+def exact_loss_and_grads(X, y, params, activation="relu"):
+    """A known-good backward pass written for this test (tanh and relu only)."""
+    scores, cache = bb.mlp_forward(X, params, activation)
+    N = len(y)
+    dZ = (bb.softmax(scores) - np.eye(scores.shape[1])[y]) / N
+    grads = {}
+    for l in range(len(cache), 0, -1):
+        A_prev, _ = cache[l - 1]
+        grads[f"W{l}"], grads[f"b{l}"] = A_prev.T @ dZ, dZ.sum(axis=0)
+        if l > 1:
+            Z_prev = cache[l - 2][1]
+            slope = (Z_prev > 0) if activation == "relu" else 1 - np.tanh(Z_prev) ** 2
+            dZ = (dZ @ params[f"W{l}"].T) * slope
+    return bb.softmax_cross_entropy(scores, y), grads
+
+
+def test_init_params_matches_torch_linear_default():
+    params = te.init_params([2, 7, 3], np.random.default_rng(0))
+    assert {k: v.shape for k, v in params.items()} == {"W1": (2, 7), "b1": (7,), "W2": (7, 3), "b2": (3,)}
+    assert np.all(np.abs(params["W1"]) <= 1 / np.sqrt(2)) and np.all(np.abs(params["W2"]) <= 1 / np.sqrt(7))
+    np.testing.assert_array_equal(params["W2"], te.init_params([2, 7, 3], np.random.default_rng(0))["W2"])
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_training_run_learns_and_records_per_layer_gradients(activation):
+    X, y = make_moons(100, np.random.default_rng(1))
+    run = te.TrainingRun(exact_loss_and_grads, X, y, hidden=(8, 8), activation=activation, lr=0.3)
+    first = {k: v.copy() for k, v in run.params.items()}
+    run.step(1).step(99)
+    assert len(run.losses) == 100 and len(run.grad_norms) == 100
+    assert all(len(norms) == 3 for norms in run.grad_norms)
+    assert run.losses[-1] < 0.6 * run.losses[0]
+    _, grads = exact_loss_and_grads(X, y, first, activation)
+    assert run.grad_norms[0][1] == pytest.approx(np.linalg.norm(grads["W2"]))
+    run.reset()
+    assert run.losses == [] and all(np.array_equal(run.params[k], first[k]) for k in first)
+
+
+def test_training_run_stops_when_the_loss_blows_up():
+    X, y = make_moons(20, np.random.default_rng(2))
+    calls = []
+
+    def exploding(X, y, params, activation="relu"):
+        calls.append(1)
+        return float("inf"), {k: np.ones_like(v) for k, v in params.items()}
+
+    run = te.TrainingRun(exploding, X, y, hidden=(4,))
+    before = {k: v.copy() for k, v in run.params.items()}
+    run.step(10)
+    assert len(calls) == 1 and len(run.losses) == 1
+    assert all(np.array_equal(run.params[k], before[k]) for k in before)
+
+
+def test_plot_training_draws_without_widgets():
+    X, y = make_spirals(20, 3, np.random.default_rng(3))
+    run = te.TrainingRun(exact_loss_and_grads, X, y, hidden=(6,), lr=0.5)
+    te.plot_training(run)  # before any step
+    run.step(5)
+    axes = te.plot_training(run)
+    assert len(axes) == 3 and len(axes[2].lines) == 2
+    plt.close("all")
+
+
+def _displayed(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    return shown
+
+
+def _buttons(box):
+    import ipywidgets as widgets
+
+    found, stack = {}, [box]
+    while stack:
+        w = stack.pop()
+        if isinstance(w, widgets.Button):
+            found[w.description] = w
+        stack.extend(getattr(w, "children", ()))
+    return found
+
+
+def test_explorer_steps_with_the_given_function(monkeypatch):
+    shown = _displayed(monkeypatch)
+    X, y = make_moons(30, np.random.default_rng(4))
+    run = te.training_explorer(exact_loss_and_grads, {"moons": (X, y)}, hidden=(5,))
+    buttons = _buttons(shown[-1])
+    assert {"step", "10 steps", "100 steps", "reset"} <= set(buttons)
+    buttons["step"].click()
+    buttons["10 steps"].click()
+    assert len(run.losses) == 11
+    plt.close("all")
+
+
+def test_explorer_survives_unwritten_or_broken_functions(monkeypatch, capsys):
+    shown = _displayed(monkeypatch)
+    X, y = make_moons(30, np.random.default_rng(5))
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    def broken(*args, **kwargs):
+        raise KeyError("W1")
+
+    for fn in (stub, broken):
+        te.training_explorer(fn, {"moons": (X, y)}, hidden=(5,))
+        _buttons(shown[-1])["step"].click()
+    plt.close("all")
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "Write mlp_loss_and_grads" in captured.out and "KeyError" in captured.out
