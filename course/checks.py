@@ -10,6 +10,8 @@ everything (``__eq__`` always ``True``) cannot pass.
 from __future__ import annotations
 
 import contextlib
+import inspect
+import types
 import warnings
 
 import numpy as np
@@ -103,19 +105,63 @@ def check_choice(name: str, value, options: str) -> None:
         )
 
 
-def check_own(obj) -> None:
-    """Assert that a graded function or class was written in the notebook, not imported from
-    the course package (which holds building blocks for later notebooks)."""
-    module = getattr(obj, "__module__", None) or ""
-    if module == "course" or module.startswith("course."):
-        name = getattr(obj, "__name__", repr(obj))
+def _from_course(value) -> str:
+    """The course module ``value`` comes from ('' when it is not from the course package)."""
+    if isinstance(value, types.ModuleType):
+        module = value.__name__
+    else:
+        module = getattr(value, "__module__", None) or ""
+    return module if module == "course" or module.startswith("course.") else ""
+
+
+def _course_references(obj, allow: tuple, seen: set) -> set[str]:
+    """Names of course-package objects that ``obj`` (or the notebook functions it calls) uses."""
+    if id(obj) in seen:
+        return set()
+    seen.add(id(obj))
+    functions = ([f for f in vars(obj).values() if inspect.isfunction(f)] if isinstance(obj, type)
+                 else [obj] if inspect.isfunction(obj) else [])
+    found = set()
+    for function in functions:
+        try:
+            refs = inspect.getclosurevars(function)
+        except (TypeError, ValueError):
+            continue
+        for name, value in {**refs.globals, **refs.nonlocals}.items():
+            module = _from_course(value)
+            if module and module not in allow:
+                found.add(f"{name} ({module})")
+            elif (inspect.isfunction(value) or isinstance(value, type)) and \
+                    getattr(value, "__module__", None) == getattr(function, "__module__", ""):
+                # a helper written in the same notebook: look inside it too
+                found |= _course_references(value, allow, seen)
+    return found
+
+
+def check_own(obj, allow: tuple = ()) -> None:
+    """Assert that a graded function or class is the student's own work, not the course's.
+
+    The course package holds building blocks for later notebooks (e.g. the forward pass, used
+    in notebook 04). A graded answer may neither be one of them nor call one, directly or
+    through a helper, unless its module is in ``allow`` (notebook 04 allows
+    ``"course.building_blocks"``, which has no backward pass in it).
+    """
+    name = getattr(obj, "__name__", repr(obj))
+    module = _from_course(obj)
+    if module and module not in allow:
         raise AssertionError(
             f"{name} is imported from {module}; these points are for the version you write in this notebook."
+        )
+    used = _course_references(obj, tuple(allow), set())
+    if used:
+        raise AssertionError(
+            f"{name} calls {', '.join(sorted(used))} from the course package; these points are for "
+            "code you write in this notebook."
         )
 
 
 @contextlib.contextmanager
-def no_warnings(what: str):
+def no_warnings(what: str, hint: str | None = None):
     """Fail, with a student-facing message, if the block emits any warning.
 
     NumPy's floating-point problems (overflow, invalid value, division by zero) are raised
@@ -129,13 +175,13 @@ def no_warnings(what: str):
         except FloatingPointError as error:
             raise AssertionError(
                 f"{what} raised a floating-point problem: {error}. A right answer computes "
-                "this without overflow or invalid values (and so without warnings)."
+                "this without overflow or invalid values (and so without warnings)." + _hint(hint)
             ) from None
     if caught:
         first = caught[0]
         raise AssertionError(
             f"{what} emitted a warning: {first.category.__name__}: {first.message}. "
-            "A right answer computes this without warnings."
+            "A right answer computes this without warnings." + _hint(hint)
         )
 
 

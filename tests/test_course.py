@@ -75,10 +75,30 @@ def test_check_own_rejects_functions_from_the_course_package():
         checks.check_own(plots.grid_over)
 
 
+def test_check_own_sees_through_wrappers_and_helpers():
+    namespace = {"__name__": "__main__"}
+    exec("import course.data as cd\n"
+         "from course.plots import grid_over as g\n"
+         "def wrapper(n): return cd.make_xor(n)\n"
+         "def helper(X): return g(X)\n"
+         "def indirect(X): return helper(X)\n"
+         "class Thing:\n"
+         "    def method(self): return cd.make_blobs\n"
+         "def honest(z): return max(z, 0)\n", namespace)
+    for name in ("wrapper", "indirect", "Thing"):
+        with pytest.raises(AssertionError, match="from the course package"):
+            checks.check_own(namespace[name])
+    checks.check_own(namespace["honest"])
+    checks.check_own(namespace["indirect"], allow=("course.plots",))
+
+
 def test_no_warnings_catches_overflow_and_warnings_but_allows_underflow():
     with pytest.raises(AssertionError, match="overflow"):
         with checks.no_warnings("naive sigmoid"):
             1 / (1 + np.exp(np.array([1000.0])))
+    with pytest.raises(AssertionError, match="(?s)overflow.*Likely mistake: subtract the max"):
+        with checks.no_warnings("naive softmax", hint="subtract the max"):
+            np.exp(np.array([1000.0]))
     with pytest.raises(AssertionError, match="UserWarning"):
         with checks.no_warnings("code"):
             import warnings
