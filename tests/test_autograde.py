@@ -11,13 +11,15 @@ the class being graded (course.grading). Then feedback and the grades export run
 from __future__ import annotations
 
 import csv
+import os
 import runpy
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from course import nbtools
-from conftest import GRADED, ROOT, run_tool
+from conftest import GRADED, ROOT, make_course, run_tool
 
 MISTAKES = ROOT / "tests" / "mistakes"
 HOSTILE_ASSIGNMENT = "01_forward_pass"
@@ -77,40 +79,49 @@ def _scores(course: Path, assignment: str, student: str) -> dict[str, tuple[floa
                 for g in nb.grades}
 
 
+def grade_class(assignment: str, course: Path) -> dict:
+    """In its own course: generate the assignment, write every simulated submission, grade the
+    class, then make feedback and export the grades, all with real nbgrader."""
+    run_tool(["nbgrader", "generate_assignment", assignment, "--force"], cwd=course)
+    source_nb = nbtools.read(nbtools.notebook_path(assignment))
+    name = nbtools.notebook_path(assignment).name
+    release_nb = nbtools.read(course / "release" / assignment / name)
+    submissions: dict[str, dict | str] = {
+        "solution": nbtools.fill_solutions(release_nb, source_nb),
+        "untouched": release_nb,
+        "importer": importer_submission(release_nb, source_nb),
+    }
+    for student, spec in mistake_students(assignment).items():
+        submissions[student] = nbtools.fill_solutions(release_nb, source_nb, spec["answers"])
+    extra = []
+    if assignment == HOSTILE_ASSIGNMENT:
+        submissions.update(hostile_submissions(release_nb, source_nb))
+        # Cells of 01 run in well under a second; a short limit keeps the looper quick.
+        extra = ["--ExecutePreprocessor.timeout=8"]
+    for student, nb in submissions.items():
+        path = course / "submitted" / student / assignment / name
+        if isinstance(nb, str):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(nb)
+        else:
+            nbtools.write(nb, path)
+    # The class is graded by course.grading: one real `nbgrader autograde` run for everyone,
+    # then zero with a reason for any submission nbgrader could not grade.
+    proc = run_tool(["python", "-m", "course.grading", assignment, *extra], cwd=course)
+    feedback = run_tool(["nbgrader", "generate_feedback", assignment, "--force"], cwd=course, check=False)
+    run_tool(["nbgrader", "export", "--to", str(course / "grades.csv")], cwd=course)
+    return {"course": course, "proc": proc, "feedback": feedback, "students": set(submissions),
+            "scores": {s: _scores(course, assignment, s) for s in submissions}}
+
+
 @pytest.fixture(scope="module")
-def graded(generated_course):
-    """Write every simulated submission, then autograde each assignment for the whole class."""
-    course = generated_course
-    results = {}
-    for assignment in GRADED:
-        source_nb = nbtools.read(nbtools.notebook_path(assignment))
-        name = nbtools.notebook_path(assignment).name
-        release_nb = nbtools.read(course / "release" / assignment / name)
-        submissions: dict[str, dict | str] = {
-            "solution": nbtools.fill_solutions(release_nb, source_nb),
-            "untouched": release_nb,
-            "importer": importer_submission(release_nb, source_nb),
-        }
-        for student, spec in mistake_students(assignment).items():
-            submissions[student] = nbtools.fill_solutions(release_nb, source_nb, spec["answers"])
-        extra = []
-        if assignment == HOSTILE_ASSIGNMENT:
-            submissions.update(hostile_submissions(release_nb, source_nb))
-            # Cells of 01 run in well under a second; a short limit keeps the looper quick.
-            extra = ["--ExecutePreprocessor.timeout=8"]
-        for student, nb in submissions.items():
-            path = course / "submitted" / student / assignment / name
-            if isinstance(nb, str):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(nb)
-            else:
-                nbtools.write(nb, path)
-        # The class is graded by course.grading: one real `nbgrader autograde` run for everyone,
-        # then zero with a reason for any submission nbgrader could not grade.
-        proc = run_tool(["python", "-m", "course.grading", assignment, *extra], cwd=course)
-        results[assignment] = {"proc": proc, "students": set(submissions),
-                               "scores": {s: _scores(course, assignment, s) for s in submissions}}
-    return course, results
+def graded(tmp_path_factory):
+    """Every assignment graded for a simulated class, each in its own temporary course, two at a
+    time (autograding is serial within a course; separate gradebooks let them run side by side)."""
+    courses = {a: make_course(tmp_path_factory.mktemp(f"class_{a}")) for a in GRADED}
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        futures = {a: pool.submit(grade_class, a, courses[a]) for a in GRADED}
+        return None, {a: f.result() for a, f in futures.items()}
 
 
 def _comments(course: Path, assignment: str, student: str) -> str:
@@ -172,8 +183,9 @@ def test_mistakes_lose_exactly_their_own_points(graded, assignment):
 
 @pytest.mark.skipif(HOSTILE_ASSIGNMENT not in GRADED, reason="COURSE_ASSIGNMENTS leaves out 01_forward_pass")
 def test_hostile_submissions_are_contained(graded):
-    course, results = graded
+    _, results = graded
     r = results[HOSTILE_ASSIGNMENT]
+    course = r["course"]
     scores = r["scores"]
     source = nbtools.read(nbtools.notebook_path(HOSTILE_ASSIGNMENT))
     tests = {gid for gid, c in nbtools.cells_by_grade_id(source).items() if nbtools.is_autograded_test(c)}
@@ -198,19 +210,20 @@ def test_hostile_submissions_are_contained(graded):
 
 
 def test_feedback_and_export(graded):
-    course, results = graded
+    _, results = graded
     for assignment in GRADED:
-        run_tool(["nbgrader", "generate_feedback", assignment, "--force"], cwd=course, check=False)
-        html = course / "feedback" / "solution" / assignment / (nbtools.notebook_path(assignment).stem + ".html")
-        assert html.exists(), f"no feedback for {assignment}"
-        text = html.read_text(encoding="utf-8")
-        assert "Score:" in text or "score" in text.lower()
-    run_tool(["nbgrader", "export", "--to", str(course / "grades.csv")], cwd=course)
-    with open(course / "grades.csv", newline="") as f:
-        rows = list(csv.DictReader(f))
-    by_key = {(r["assignment"], r["student_id"]): r for r in rows}
-    for assignment in GRADED:
+        r = results[assignment]
+        stem = nbtools.notebook_path(assignment).stem
+        html = r["course"] / "feedback" / "solution" / assignment / f"{stem}.html"
+        assert html.exists(), f"no feedback for {assignment}:\n{r['feedback'].stderr[-2000:]}"
+        # a student with mistakes sees the failing check's message in the feedback
+        mistaken = sorted(mistake_students(assignment))[0]
+        text = (r["course"] / "feedback" / mistaken / assignment / f"{stem}.html").read_text(encoding="utf-8")
+        assert "AssertionError" in text, f"{assignment}/{mistaken}: feedback does not show the failed checks"
+        with open(r["course"] / "grades.csv", newline="") as f:
+            by_student = {row["student_id"]: row for row in csv.DictReader(f) if row["assignment"] == assignment}
         source = nbtools.read(nbtools.notebook_path(assignment))
         auto_points = sum(nbtools.nbgrader_meta(c)["points"] for c in source["cells"] if nbtools.is_autograded_test(c))
-        assert float(by_key[(assignment, "solution")]["raw_score"]) == auto_points
-        assert float(by_key[(assignment, "untouched")]["raw_score"]) == 0.0
+        assert float(by_student["solution"]["raw_score"]) == auto_points
+        assert float(by_student["untouched"]["raw_score"]) == 0.0
+        assert set(by_student) == r["students"], "the export must list every student, graded or not"
