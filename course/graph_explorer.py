@@ -92,7 +92,7 @@ class Recording:
 
 
 def name_of(node) -> str:
-    """A node's label if it has one, else its operation."""
+    """A node's label and operation, "label (op)", or whichever of the two it has."""
     label = getattr(node, "label", "") or ""
     op = getattr(node, "_op", "") or ""
     if label and op:
@@ -159,8 +159,7 @@ def plot_graph(nodes: list, edges: list, grads: dict | None = None, active=None,
                title: str | None = None):
     """Draw the graph: one box per node with its name, value and gradient (``grads`` maps
     ``id(node)`` to a number or ``None``; by default each node's own ``.grad``). Arrows point the
-    way values flow; the ``active`` node and the arrows into it are red, labelled with the
-    gradient it sends back to its inputs. Returns the axes."""
+    way values flow; the ``active`` node and the arrows into it are red. Returns the axes."""
     ax = ax or plt.gca()
     grads = grads if grads is not None else {id(n): n.grad for n in nodes}
     pos = layout(nodes)
