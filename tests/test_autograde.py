@@ -124,7 +124,7 @@ def graded(tmp_path_factory):
         return None, {a: f.result() for a, f in futures.items()}
 
 
-def test_cell_ids(assignment: str) -> set[str]:
+def autograded_cell_ids(assignment: str) -> set[str]:
     """grade_ids of the auto-graded test cells of an assignment's source notebook."""
     source = nbtools.read(nbtools.notebook_path(assignment))
     return {gid for gid, c in nbtools.cells_by_grade_id(source).items() if nbtools.is_autograded_test(c)}
@@ -142,7 +142,7 @@ def _comments(course: Path, assignment: str, student: str) -> str:
 def test_solutions_score_every_point(graded, assignment):
     _, results = graded
     scores = results[assignment]["scores"]["solution"]
-    tests = test_cell_ids(assignment)
+    tests = autograded_cell_ids(assignment)
     assert tests, f"{assignment} has no auto-graded test cells"
     assert tests <= set(scores), f"{assignment}: no grades for {tests - set(scores)}\n{results[assignment]['proc'].stderr[-3000:]}"
     lost = {gid: scores[gid] for gid in tests if scores[gid][0] != scores[gid][1]}
@@ -153,7 +153,7 @@ def test_solutions_score_every_point(graded, assignment):
 def test_untouched_release_scores_zero_on_every_test_cell(graded, assignment):
     _, results = graded
     scores = results[assignment]["scores"]["untouched"]
-    tests = test_cell_ids(assignment)
+    tests = autograded_cell_ids(assignment)
     passing = {gid for gid in tests if scores.get(gid, (None, 0))[0] != 0}
     assert not passing, f"{assignment}: these test cells pass (or were not graded) on the untouched stubs: {sorted(passing)}"
 
@@ -162,7 +162,7 @@ def test_untouched_release_scores_zero_on_every_test_cell(graded, assignment):
 def test_importing_the_course_package_earns_nothing(graded, assignment):
     _, results = graded
     scores = results[assignment]["scores"]["importer"]
-    tests = test_cell_ids(assignment)
+    tests = autograded_cell_ids(assignment)
     earned = {gid: scores[gid] for gid in tests if scores.get(gid, (None, 0))[0] != 0}
     assert not earned, f"{assignment}: answers imported from course/ earn points in {earned}"
 
@@ -173,7 +173,7 @@ def test_mistakes_lose_exactly_their_own_points(graded, assignment):
     students = mistake_students(assignment)
     if not students:
         pytest.fail(f"tests/mistakes/{assignment}.py is missing: every assignment needs simulated mistakes")
-    tests = test_cell_ids(assignment)
+    tests = autograded_cell_ids(assignment)
     for student, spec in students.items():
         scores = results[assignment]["scores"][student]
         failed = {gid for gid in tests if scores.get(gid, (0, 1))[0] != scores.get(gid, (0, 1))[1]}
@@ -189,7 +189,7 @@ def test_hostile_submissions_are_contained(graded):
     r = results[HOSTILE_ASSIGNMENT]
     course = r["course"]
     scores = r["scores"]
-    tests = test_cell_ids(HOSTILE_ASSIGNMENT)
+    tests = autograded_cell_ids(HOSTILE_ASSIGNMENT)
     # The looper loses the sigmoid cells only (mlp tests swap in a known-good sigmoid).
     looper_failed = {g for g in tests if scores["looper"][g][0] != scores["looper"][g][1]}
     assert looper_failed == {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden"}, looper_failed
