@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         status = f"graded zero: {r.reason}" if r.reason else "graded"
         print(f"{r.student:<{width}}  {r.score:5.1f} / {r.max_score:<5.1f}  {status}")
     if len(results) == 1 and not results[0].reason:
-        print("\nper cell (written answers are graded by hand and show as '-'):")
+        print("\nper cell (a written answer waits for a person to grade it and shows '-' until then):")
         for name, score, max_score in cell_scores(args.assignment, results[0].student, args.course):
             shown = "-" if score is None else f"{score:g}"
             print(f"  {name:<28} {shown:>4} / {max_score:g}")
