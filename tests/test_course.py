@@ -135,11 +135,18 @@ def test_xor_labels_follow_the_corners():
 
 def test_plots_draw_without_widgets():
     X, y = data.make_blobs(10, np.random.default_rng(0))
-    fig, ax = plt.subplots()
-    plots.plot_decision_boundary(lambda P: P @ np.array([[1.0, -1.0], [1.0, -1.0]]), X, y, ax=ax, steps=20)
-    plots.plot_decision_boundary(lambda P: P[:, 0], X, y, ax=ax, steps=20)
-    plots.plot_functions({"tanh": np.tanh}, ax=ax)
-    widgets.plot_neuron(lambda X, W, b: X @ W + b, np.tanh, 1.0, -1.0, 0.5, X, y, "tanh")
+    for score_fn in (lambda P: P @ np.array([[1.0, -1.0], [1.0, -1.0]]), lambda P: P[:, 0]):
+        fig, ax = plt.subplots()
+        plots.plot_decision_boundary(score_fn, X, y, ax=ax, steps=20)
+        points = [c.get_offsets() for c in ax.collections if len(c.get_offsets()) and c.get_label().startswith("class")]
+        assert sorted(len(p) for p in points) == [10, 10], "each class's points are drawn once"
+        lo, hi = X.min(axis=0), X.max(axis=0)
+        assert ax.get_xlim()[0] < lo[0] and ax.get_xlim()[1] > hi[0] and ax.get_ylim()[0] < lo[1]
+    ax = plots.plot_functions({"tanh": np.tanh}, ax=plt.subplots()[1])
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), np.tanh(ax.lines[0].get_xdata()))
+    plane, curve = widgets.plot_neuron(lambda X, W, b: X @ W + b, np.tanh, 1.0, -1.0, 0.5, X, y, "tanh")
+    assert "+1.00·x1 -1.00·x2 +0.50" in plane.get_title()
+    np.testing.assert_allclose(curve.lines[0].get_ydata(), np.tanh(curve.lines[0].get_xdata()))
     plt.close("all")
 
 
@@ -148,9 +155,11 @@ def test_neuron_explorer_survives_unwritten_functions(capsys):
         raise NotImplementedError()
     X, y = data.make_blobs(5, np.random.default_rng(0))
     widgets.neuron_explorer(stub, {"sigmoid": stub}, X, y)
-    widgets.neuron_explorer(lambda X, W, b: X @ W + b, {"tanh": np.tanh}, X, y)
+    calls = []
+    widgets.neuron_explorer(lambda X, W, b: calls.append(W.shape) or X @ W + b, {"tanh": np.tanh}, X, y)
     plt.close("all")
     assert "Traceback" not in capsys.readouterr().err
+    assert calls and all(shape == (2, 1) for shape in calls), "the explorer runs the student's dense_forward"
 
 
 def test_fill_solutions_takes_answers_by_grade_id():
