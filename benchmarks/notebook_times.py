@@ -17,7 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from course import nbtools  # noqa: E402
+from course.grading import nbtools  # noqa: E402
 
 FLOOR_CODE = "import numpy, matplotlib.pyplot, ipywidgets\n%matplotlib inline"
 

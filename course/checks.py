@@ -1,16 +1,29 @@
 """Checks used by the notebooks' test cells.
 
-Each check raises ``AssertionError`` with a message that says what was expected, what
-came, and (where the caller knows it) the likely mistake. They never print to stderr:
-nbgrader scores any stderr output of a test cell as a failure, even on a right answer.
+Each check raises ``AssertionError`` with a message that says what was expected, what came,
+and (where the caller knows it) the likely mistake. They never print to stderr: nbgrader
+scores any stderr output of a test cell as a failure, even on a right answer.
 
-Type and shape are checked before values, so an object that claims to equal
-everything (``__eq__`` always ``True``) cannot pass.
+Grade cells run in the student's kernel, after the student's code, so these checks trust
+nothing that code could have changed:
+
+* test cells import the checks afresh (``from course.checks import ...``), so rebinding a
+  check's name in the notebook changes nothing;
+* answers must be of exact types (``numpy.ndarray`` of float64, ``float``, ``str``): a subclass
+  whose comparisons lie is turned away before any value is compared;
+* every check first runs :func:`_guard`, which compares NumPy, ``math``, the built-ins, this
+  module and IPython's error reporting with the copies taken when this module was imported
+  (before any student code ran). Anything replaced is put back and the check fails, saying
+  what was changed. The grading tools also scan submissions for such code
+  (``course.grading.integrity``), since no in-kernel defence can be complete.
 """
 from __future__ import annotations
 
+import builtins
 import contextlib
 import inspect
+import math
+import sys
 import types
 import warnings
 
@@ -21,11 +34,129 @@ __all__ = [
     "check_close",
     "check_scalar",
     "check_choice",
+    "grade_choice",
+    "check_statements",
+    "grade_statement",
+    "check_number",
+    "grade_number",
     "check_own",
     "no_warnings",
     "substitute",
 ]
 
+# ---------------------------------------------------------------------------------------------
+# The guard: what this module found when it was imported, and a check that it is still so.
+
+# Built-ins that IPython or ipykernel themselves replace while running cells.
+_VOLATILE_BUILTINS = {"input", "raw_input", "getpass", "display", "get_ipython", "help", "exit", "quit",
+                      "open", "copyright", "credits", "license", "_", "__", "___"}
+# Names IPython puts in a notebook's namespace that shadow a built-in on purpose.
+_IPYTHON_GLOBALS = {"exit", "quit", "get_ipython", "open", "display", "help", "input"}
+
+
+def _functions_of(module) -> dict:
+    return {name: value for name, value in vars(module).items()
+            if callable(value) and not isinstance(value, types.ModuleType) and not name.startswith("__")}
+
+
+def _snapshot() -> dict:
+    modules = [builtins, math] + [m for name, m in sorted(sys.modules.items())
+                                  if (name == "numpy" or name.startswith("numpy.")) and isinstance(m, types.ModuleType)]
+    saved = {}
+    for module in modules:
+        try:
+            functions = _functions_of(module)
+        except Exception:  # a lazily loaded module that cannot be listed
+            continue
+        if module is builtins:
+            functions = {k: v for k, v in functions.items() if k not in _VOLATILE_BUILTINS}
+        saved[module.__name__] = (module, functions)
+    return saved
+
+
+_SAVED = _snapshot()
+_BUILTIN_FUNCTIONS = dict(_SAVED["builtins"][1])
+_IPYTHON_METHODS = ("showtraceback", "_showtraceback", "showsyntaxerror", "showindentationerror",
+                    "run_cell", "run_cell_async", "run_ast_nodes", "run_code", "transform_cell",
+                    "should_run_async", "_run_cell")
+
+
+def _ipython():
+    shell = sys.modules.get("IPython")
+    try:
+        return shell.get_ipython() if shell is not None else None
+    except Exception:
+        return None
+
+
+_IP = _ipython()
+_IP_SAVED = {} if _IP is None else {
+    # as found on the shell, unbound (an instance attribute where ipykernel sets one, else the class's)
+    "methods": {name: inspect.getattr_static(_IP, name) for name in _IPYTHON_METHODS if hasattr(_IP, name)},
+    "CustomTB": getattr(_IP, "CustomTB", None),
+    "InteractiveTB": getattr(_IP, "InteractiveTB", None),
+    "displayhook": getattr(_IP, "displayhook", None),
+    "display_pub": getattr(_IP, "display_pub", None),
+}
+
+
+def _notebook_globals() -> dict | None:
+    """The namespace of the code that called a check (the notebook's), skipping this module."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        frame = frame.f_back
+    return frame.f_globals if frame is not None else None
+
+
+def _guard() -> None:
+    """Fail (after putting things back) if code in the notebook replaced what the checks rely on."""
+    changed = []
+    for module_name, (module, functions) in _SAVED.items():
+        if sys.modules.get(module_name, module) is not module:
+            changed.append(f"sys.modules[{module_name!r}]")
+            sys.modules[module_name] = module
+        current = vars(module)
+        for name, value in functions.items():
+            if current.get(name) is not value:
+                changed.append(f"{module_name}.{name}")
+                setattr(module, name, value)
+    here = vars(sys.modules[__name__]) if __name__ in sys.modules else globals()
+    for name, value in _OWN.items():
+        if here.get(name) is not value:
+            changed.append(f"{__name__}.{name}")
+            here[name] = value
+    if _IP is not None:
+        for name, value in _IP_SAVED["methods"].items():
+            if inspect.getattr_static(_IP, name, None) is not value:
+                changed.append(f"IPython's {name}")
+                with contextlib.suppress(Exception):
+                    if name in vars(_IP):
+                        delattr(_IP, name)
+                    if inspect.getattr_static(_IP, name, None) is not value:
+                        setattr(_IP, name, value.__get__(_IP) if inspect.isfunction(value) else value)
+        if getattr(_IP, "custom_exceptions", ()) != ():
+            changed.append("IPython's custom exception handler")
+            _IP.custom_exceptions = ()
+        for name in ("CustomTB", "InteractiveTB", "displayhook", "display_pub"):
+            if getattr(_IP, name, None) is not _IP_SAVED[name]:
+                changed.append(f"IPython's {name}")
+                with contextlib.suppress(Exception):
+                    setattr(_IP, name, _IP_SAVED[name])
+    namespace = _notebook_globals()
+    if namespace is not None:
+        for name, value in _BUILTIN_FUNCTIONS.items():
+            if name in namespace and name not in _IPYTHON_GLOBALS and namespace[name] is not value:
+                changed.append(f"the built-in {name} (redefined in the notebook)")
+                del namespace[name]
+    if changed:
+        raise AssertionError(
+            "Code in this notebook replaced something the checks rely on: " + ", ".join(sorted(set(changed)))
+            + ". It has been put back, but this check cannot trust this run. Remove that code, then "
+            "restart the kernel and run all cells. (Submissions that do this are flagged for a person to review.)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Messages.
 
 def _hint(hint: str | None) -> str:
     return f"\nLikely mistake: {hint}" if hint else ""
@@ -36,74 +167,160 @@ def _preview(a, limit: int = 6) -> str:
         return np.array2string(np.asarray(a), separator=", ")
 
 
+def _number(x: float) -> str:
+    """A float with enough digits to show how two close numbers differ."""
+    return repr(float(x)) if math.isfinite(x) else str(x)
+
+
+def _type_name(value) -> str:
+    kind = type(value)
+    return kind.__name__ if kind.__module__ in ("builtins", "numpy") else f"{kind.__module__}.{kind.__qualname__}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Arrays and numbers.
+
 def check_array(name: str, value, shape: tuple | None = None, hint: str | None = None) -> np.ndarray:
-    """Assert that ``value`` is a float NumPy array (of ``shape`` if given); return it."""
-    if not isinstance(value, np.ndarray):
+    """Assert that ``value`` is a NumPy array of float64 (of ``shape`` if given); return a copy.
+
+    Only ``numpy.ndarray`` itself is accepted: a subclass can change how comparisons behave.
+    """
+    _guard()
+    if type(value) is not np.ndarray:
+        if isinstance(value, np.ndarray):
+            raise AssertionError(
+                f"{name} should be a plain NumPy array, but it is a {_type_name(value)} (a subclass of ndarray)."
+                + _hint(hint or "return the result of NumPy operations, e.g. np.asarray(result)"))
         raise AssertionError(
-            f"{name} should be a NumPy array, but it is a {type(value).__name__}."
-            + _hint(hint or "return the result of NumPy operations, not a list or a number")
-        )
-    if not np.issubdtype(value.dtype, np.floating):
+            f"{name} should be a NumPy array, but it is a {_type_name(value)}."
+            + _hint(hint or "return the result of NumPy operations, not a list or a number"))
+    if value.dtype != np.float64:
         raise AssertionError(
-            f"{name} should hold floats, but its dtype is {value.dtype}."
-            + _hint(hint or "a comparison such as z > 0 gives booleans; convert or use np.maximum")
-        )
+            f"{name} should hold float64 numbers, but its dtype is {value.dtype}."
+            + _hint(hint or "a comparison such as z > 0 gives booleans and integer input gives integers; "
+                            "convert with np.asarray(z, dtype=float) or use np.maximum"))
     if shape is not None and value.shape != tuple(shape):
-        raise AssertionError(
-            f"{name} has shape {value.shape}, expected {tuple(shape)}." + _hint(hint)
-        )
-    return value
+        raise AssertionError(f"{name} has shape {value.shape}, expected {tuple(shape)}." + _hint(hint))
+    return np.array(value, dtype=np.float64, copy=True)
 
 
 def check_close(name: str, value, expected, rtol: float = 1e-7, atol: float = 1e-10,
                 hint: str | None = None) -> None:
-    """Assert that the array ``value`` matches ``expected`` in shape and values."""
-    expected = np.asarray(expected, dtype=float)
-    value = check_array(name, value, expected.shape, hint=None if hint is None else hint)
-    if not np.all(np.isfinite(value)) and np.all(np.isfinite(expected)):
+    """Assert that the array ``value`` matches ``expected`` in type, shape and values."""
+    expected = np.array(expected, dtype=np.float64)
+    got = check_array(name, value, expected.shape, hint=hint)
+    if not np.all(np.isfinite(got)) and np.all(np.isfinite(expected)):
+        raise AssertionError(f"{name} contains inf or nan:\n{_preview(got)}" + _hint(hint))
+    if not np.allclose(got, expected, rtol=rtol, atol=atol):
+        diff = np.abs(got - expected)
+        diff[~np.isfinite(diff)] = np.inf
+        worst = np.unravel_index(np.argmax(diff), expected.shape) if expected.ndim else ()
+        e, g = float(expected[worst]), float(got[worst])
+        relative = abs(g - e) / max(abs(e), abs(g), 1e-300)
         raise AssertionError(
-            f"{name} contains inf or nan:\n{_preview(value)}" + _hint(hint)
-        )
-    if not np.allclose(value, expected, rtol=rtol, atol=atol):
-        worst = np.unravel_index(np.argmax(np.abs(value - expected)), expected.shape) if expected.ndim else ()
-        raise AssertionError(
-            f"{name} has the right shape {value.shape} but wrong values.\n"
-            f"expected:\n{_preview(expected)}\ngot:\n{_preview(value)}\n"
+            f"{name} has the right shape {got.shape} but wrong values.\n"
+            f"expected:\n{_preview(expected)}\ngot:\n{_preview(got)}\n"
             f"largest difference at index {tuple(int(i) for i in worst)}: "
-            f"expected {float(expected[worst]):.8g}, got {float(value[worst]):.8g}."
-            + _hint(hint)
-        )
+            f"expected {_number(e)}, got {_number(g)} (relative difference {relative:.1e}, allowed {rtol:.0e})."
+            + _hint(hint))
 
 
 def check_scalar(name: str, value, expected: float | None = None, rtol: float = 1e-7,
-                 atol: float = 1e-10, hint: str | None = None) -> float:
-    """Assert that ``value`` is a real number (Python or NumPy scalar, or a 0-d array), close to ``expected``."""
-    if isinstance(value, np.ndarray) and value.ndim == 0 and np.issubdtype(value.dtype, np.number):
-        value = value[()]
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
-        shape = getattr(value, "shape", None)
+                 atol: float = 1e-10, hint: str | None = None, python_float: bool = False) -> float:
+    """Assert that ``value`` is one real number close to ``expected``; return it as a float.
+
+    Accepted: a Python ``float`` or a ``numpy.float64``; with ``python_float=True`` (losses, and
+    anything the contract says is a Python float) only ``float`` itself.
+    """
+    _guard()
+    allowed = (float,) if python_float else (float, np.float64)
+    if type(value) not in allowed:
+        shape = getattr(value, "shape", None) if isinstance(value, np.ndarray) else None
         extra = f" of shape {shape}" if shape is not None else ""
+        wanted = "a Python float" if python_float else "a single float"
         raise AssertionError(
-            f"{name} should be a single number, but it is a {type(value).__name__}{extra}."
-            + _hint(hint or "return a float, e.g. float(np.mean(...)), not an array")
-        )
-    value = float(value)
+            f"{name} should be {wanted}, but it is a {_type_name(value)}{extra}."
+            + _hint(hint or "convert the result with float(...), e.g. return float(np.mean(...))"))
+    got = float(value)
     if expected is not None:
-        if not np.isfinite(value):
-            raise AssertionError(f"{name} is {value}, expected {expected:.8g}." + _hint(hint))
-        if not np.isclose(value, expected, rtol=rtol, atol=atol):
-            raise AssertionError(f"{name} is {value:.8g}, expected {expected:.8g}." + _hint(hint))
-    return value
+        expected = float(expected)
+        if not math.isfinite(got) or not (abs(got - expected) <= atol + rtol * abs(expected)):
+            relative = abs(got - expected) / max(abs(expected), 1e-300) if math.isfinite(got) else math.inf
+            raise AssertionError(
+                f"{name} is {_number(got)}, expected {_number(expected)} "
+                f"(relative difference {relative:.1e}, allowed {rtol:.0e})." + _hint(hint))
+    return got
+
+
+# ---------------------------------------------------------------------------------------------
+# Concept questions. The visible check says whether an answer is valid; the hidden one grades it
+# and, when it is wrong, explains why that choice is wrong.
+
+def _letter(name: str, value, options: str) -> str:
+    _guard()
+    if type(value) is not str or value.strip().lower() not in set(options) or len(value.strip()) != 1:
+        raise AssertionError(
+            f"{name} should be one of the letters {', '.join(repr(o) for o in options)} (a str); "
+            f"it is {value!r} ({_type_name(value)}).")
+    return value.strip().lower()
 
 
 def check_choice(name: str, value, options: str) -> None:
     """Assert that a concept-question answer is one of the letters in ``options``."""
-    if not isinstance(value, str) or value.strip().lower() not in set(options):
-        raise AssertionError(
-            f"{name} should be one of the letters {', '.join(repr(o) for o in options)}; "
-            f"it is {value!r}."
-        )
+    _letter(name, value, options)
 
+
+def grade_choice(name: str, value, key: str, why: dict[str, str], options: str = "abcd") -> None:
+    """Grade a one-letter answer. ``why`` maps each wrong letter to why it is wrong."""
+    answer = _letter(name, value, options)
+    if answer != key:
+        raise AssertionError(f"{name}: {answer!r} is not right. {why.get(answer, '')}".rstrip())
+
+
+def _letters(name: str, value, options: str) -> str:
+    _guard()
+    if type(value) is not str:
+        raise AssertionError(f"{name} should be a str of letters such as \"{options[0]}{options[-1]}\"; "
+                             f"it is {value!r} ({_type_name(value)}).")
+    letters = "".join(value.lower().replace(",", " ").split())
+    if any(c not in options for c in letters) or len(set(letters)) != len(letters):
+        raise AssertionError(f"{name} should list each true statement's letter once, from {options!r}; "
+                             f"it is {value!r}. Write \"\" if none is true.")
+    return letters
+
+
+def check_statements(name: str, value, options: str) -> None:
+    """Assert that a "which statements are true?" answer is a str of distinct letters from ``options``."""
+    _letters(name, value, options)
+
+
+def grade_statement(name: str, value, letter: str, true: bool, why: str, options: str = "abcd") -> None:
+    """Grade one statement of a "which are true?" question: is ``letter`` listed exactly when it is true?"""
+    listed = letter in _letters(name, value, options)
+    if listed != true:
+        said = "true" if listed else "false"
+        raise AssertionError(f"{name}: statement {letter}) is {'true' if true else 'false'}, "
+                             f"but your answer marks it {said}. {why}")
+
+
+def check_number(name: str, value) -> float:
+    """Assert that a computed answer is a finite Python ``int`` or ``float``; return it."""
+    _guard()
+    if type(value) not in (int, float) or not math.isfinite(value):
+        raise AssertionError(f"{name} should be a finite number (an int or a float); it is {value!r} "
+                             f"({_type_name(value)}).")
+    return float(value)
+
+
+def grade_number(name: str, value, expected: float, rtol: float = 0.01, why: str = "") -> None:
+    """Grade a computed answer, within a relative tolerance ``rtol``."""
+    got = check_number(name, value)
+    if not abs(got - expected) <= rtol * abs(expected):
+        raise AssertionError(f"{name} = {got:g} is not right (the tolerance is {rtol:.0%}). {why}".rstrip())
+
+
+# ---------------------------------------------------------------------------------------------
+# Whose work is it, warnings, and known-good building blocks.
 
 def _from_course(value) -> str:
     """The course module ``value`` comes from ('' when it is not from the course package)."""
@@ -111,7 +328,7 @@ def _from_course(value) -> str:
         module = value.__name__
     else:
         module = getattr(value, "__module__", None) or ""
-    return module if module == "course" or module.startswith("course.") else ""
+    return module if type(module) is str and (module == "course" or module.startswith("course.")) else ""
 
 
 def _course_references(obj, allow: tuple, seen: set) -> set[str]:
@@ -141,23 +358,20 @@ def _course_references(obj, allow: tuple, seen: set) -> set[str]:
 def check_own(obj, allow: tuple = ()) -> None:
     """Assert that a graded function or class is the student's own work, not the course's.
 
-    The course package holds building blocks for later notebooks (e.g. the forward pass, used
-    in notebook 04). A graded answer may neither be one of them nor call one, directly or
-    through a helper, unless its module is in ``allow`` (notebook 04 allows
-    ``"course.building_blocks"``, which has no backward pass in it).
+    A graded answer may neither be a course-package object nor call one, directly or through a
+    helper, unless its module is in ``allow``.
     """
+    _guard()
     name = getattr(obj, "__name__", repr(obj))
     module = _from_course(obj)
     if module and module not in allow:
         raise AssertionError(
-            f"{name} is imported from {module}; these points are for the version you write in this notebook."
-        )
+            f"{name} is imported from {module}; these points are for the version you write in this notebook.")
     used = _course_references(obj, tuple(allow), set())
     if used:
         raise AssertionError(
             f"{name} calls {', '.join(sorted(used))} from the course package; these points are for "
-            "code you write in this notebook."
-        )
+            "code you write in this notebook.")
 
 
 @contextlib.contextmanager
@@ -168,7 +382,9 @@ def no_warnings(what: str, hint: str | None = None):
     as errors inside the block too, so they are caught even when NumPy would only warn once.
     Underflow to zero is allowed: it is the correct limit, not a problem.
     """
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+    _guard()
+    with warnings.catch_warnings(record=True) as caught, \
+            np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
         warnings.simplefilter("always")
         try:
             yield
@@ -181,8 +397,7 @@ def no_warnings(what: str, hint: str | None = None):
         first = caught[0]
         raise AssertionError(
             f"{what} emitted a warning: {first.category.__name__}: {first.message}. "
-            "A right answer computes this without warnings." + _hint(hint)
-        )
+            "A right answer computes this without warnings." + _hint(hint))
 
 
 @contextlib.contextmanager
@@ -192,6 +407,7 @@ def substitute(namespace: dict, **replacements):
     Tests of a function that builds on other exercises use this to swap in known-good
     building blocks, so one mistake is not charged twice.
     """
+    _guard()
     missing = object()
     saved = {name: namespace.get(name, missing) for name in replacements}
     namespace.update(replacements)
@@ -203,3 +419,32 @@ def substitute(namespace: dict, **replacements):
                 namespace.pop(name, None)
             else:
                 namespace[name] = old
+
+
+# This module's own functions, as imported: the guard puts them back if they are replaced.
+_OWN = {name: globals()[name] for name in __all__ + ["_guard", "_letter", "_letters", "_notebook_globals"]}
+_SAVED[__name__] = (sys.modules[__name__], {})
+
+
+class _ReadOnlyModule(types.ModuleType):
+    """This module's type: its checks cannot be reassigned, and reading one runs the guard, so
+    ``from course.checks import check_close`` in a grade cell always gets the real check."""
+
+    def __getattribute__(self, name, _own=_OWN, _guard=_guard):
+        if name in _own:
+            _guard()
+            return _own[name]
+        return super().__getattribute__(name)
+
+    def __setattr__(self, name, value, _own=_OWN):
+        if name in _own or name.startswith("_"):
+            raise AttributeError(f"{__name__}.{name} is read-only: the grade cells rely on it.")
+        super().__setattr__(name, value)
+
+    def __delattr__(self, name, _own=_OWN):
+        if name in _own or name.startswith("_"):
+            raise AttributeError(f"{__name__}.{name} is read-only: the grade cells rely on it.")
+        super().__delattr__(name)
+
+
+sys.modules[__name__].__class__ = _ReadOnlyModule

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from course import nbtools
+from course.grading import nbtools
 
 ROOT = nbtools.ROOT
 BIN = Path(sys.executable).parent

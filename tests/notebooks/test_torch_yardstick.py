@@ -20,7 +20,7 @@ import pytest
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from course import nbtools  # noqa: E402
+from course.grading import nbtools  # noqa: E402
 
 DT = torch.float64
 DEVIATIONS: dict[str, float] = {}  # comparison -> largest relative deviation seen

@@ -7,7 +7,7 @@ from typing import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .plots import CLASS_COLORS, grid_over
+from ..plots import CLASS_COLORS, grid_over
 
 __all__ = ["plot_neuron", "neuron_explorer"]
 

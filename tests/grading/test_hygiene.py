@@ -5,12 +5,12 @@ import re
 
 import pytest
 
-from course import nbtools
+from course.grading import nbtools
 from conftest import ASSIGNMENTS, GRADED
 
 ALLOWED_KEYS = {"schema_version", "grade", "solution", "locked", "task", "grade_id", "points", "checksum", "cell_type"}
-POINTS_HEADING = re.compile(r"^(#+)\s.*\((\d+) points?[,)]", re.MULTILINE)
-TOTAL_ROW = re.compile(r"\*\*total\*\*\s*\|\s*\*\*(\d+)\*\*")
+POINTS_HEADING = re.compile(r"^(#+)\s.*\((\d+(?:\.\d+)?) points?[,)]", re.MULTILINE)
+TOTAL_ROW = re.compile(r"\*\*total\*\*\s*\|\s*\*\*(\d+(?:\.\d+)?)\*\*")
 
 
 def test_there_are_assignments():
@@ -78,9 +78,9 @@ def test_points_in_headings_add_up(name):
         if cell["cell_type"] == "markdown":
             m = TOTAL_ROW.search(text)
             if m:
-                claimed_total = int(m.group(1))
+                claimed_total = float(m.group(1))
             for heading in POINTS_HEADING.finditer(text):
-                parts.append([heading.group(0), int(heading.group(2)), 0])
+                parts.append([heading.group(0), float(heading.group(2)), 0])
         meta = nbtools.nbgrader_meta(cell)
         if meta.get("grade"):
             total += meta["points"]

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from course import nbtools
+from course.grading import nbtools
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import copy
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "source"
 RELEASE = ROOT / "release"
 

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from course import nbtools
+from course.grading import nbtools
 
 SOL = nbtools.solution_namespace("05_gradient_descent")
 

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import pytest
 
-from course import nbtools
+from course.grading import nbtools
 
 SOL = nbtools.solution_namespace("04_backpropagation")
 ACTIVATIONS = ["relu", "sigmoid", "tanh"]

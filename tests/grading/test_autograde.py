@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from course import nbtools
+from course.grading import nbtools
 from conftest import GRADED, ROOT, make_course, run_tool
 
 MISTAKES = ROOT / "tests" / "mistakes"

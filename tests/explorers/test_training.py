@@ -1,4 +1,4 @@
-"""Unit tests of course.training_explorer: training state, plotting without widgets, and the widget."""
+"""Unit tests of course.explorers.training: training state, plotting without widgets, and the widget."""
 from __future__ import annotations
 
 import matplotlib
@@ -9,16 +9,39 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course import building_blocks as bb
-from course import training_explorer as te
+from course.explorers import training as te
 from course.data import make_moons, make_spirals
+
+
+def forward(X, params, activation="relu"):
+    """A forward pass written for this test: caches (A_prev, Z) per layer."""
+    phi = {"relu": lambda z: np.maximum(z, 0.0), "tanh": np.tanh}[activation]
+    L = len(params) // 2
+    A, cache = X, []
+    for l in range(1, L + 1):
+        Z = A @ params[f"W{l}"] + params[f"b{l}"]
+        cache.append((A, Z))
+        A = phi(Z) if l < L else Z
+    return A, cache
+
+
+def init(sizes, rng):
+    return {k: v for l in range(1, len(sizes)) for k, v in
+            ((f"W{l}", rng.uniform(-1, 1, (sizes[l - 1], sizes[l])) / np.sqrt(sizes[l - 1])),
+             (f"b{l}", np.zeros(sizes[l])))}
+
+
+def _log_softmax(scores):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def exact_loss_and_grads(X, y, params, activation="relu"):
     """A known-good backward pass written for this test (tanh and relu only)."""
-    scores, cache = bb.mlp_forward(X, params, activation)
+    scores, cache = forward(X, params, activation)
     N = len(y)
-    dZ = (bb.softmax(scores) - np.eye(scores.shape[1])[y]) / N
+    log_p = _log_softmax(scores)
+    dZ = (np.exp(log_p) - np.eye(scores.shape[1])[y]) / N
     grads = {}
     for l in range(len(cache), 0, -1):
         A_prev, _ = cache[l - 1]
@@ -27,22 +50,17 @@ def exact_loss_and_grads(X, y, params, activation="relu"):
             Z_prev = cache[l - 2][1]
             slope = (Z_prev > 0) if activation == "relu" else 1 - np.tanh(Z_prev) ** 2
             dZ = (dZ @ params[f"W{l}"].T) * slope
-    return bb.softmax_cross_entropy(scores, y), grads
-
-
-def test_init_params_matches_torch_linear_default():
-    params = te.init_params([2, 7, 3], np.random.default_rng(0))
-    assert {k: v.shape for k, v in params.items()} == {"W1": (2, 7), "b1": (7,), "W2": (7, 3), "b2": (3,)}
-    assert np.all(np.abs(params["W1"]) <= 1 / np.sqrt(2)) and np.all(np.abs(params["W2"]) <= 1 / np.sqrt(7))
-    np.testing.assert_array_equal(params["W2"], te.init_params([2, 7, 3], np.random.default_rng(0))["W2"])
+    return float(-log_p[np.arange(N), y].mean()), grads
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh"])
 def test_training_run_learns_and_records_per_layer_gradients(activation):
     X, y = make_moons(100, np.random.default_rng(1))
-    run = te.TrainingRun(exact_loss_and_grads, X, y, hidden=(8, 8), activation=activation, lr=0.3)
+    run = te.TrainingRun(exact_loss_and_grads, forward, init, X, y, hidden=(8, 8), activation=activation, lr=0.3)
     first = {k: v.copy() for k, v in run.params.items()}
+    arrays = {k: id(v) for k, v in run.params.items()}
     run.step(1).step(99)
+    assert {k: id(v) for k, v in run.params.items()} == arrays, "steps update the parameter arrays in place"
     assert len(run.losses) == 100 and len(run.grad_norms) == 100
     assert all(len(norms) == 3 for norms in run.grad_norms)
     assert run.losses[-1] < 0.6 * run.losses[0]
@@ -60,7 +78,7 @@ def test_training_run_stops_when_the_loss_blows_up():
         calls.append(1)
         return float("inf"), {k: np.ones_like(v) for k, v in params.items()}
 
-    run = te.TrainingRun(exploding, X, y, hidden=(4,))
+    run = te.TrainingRun(exploding, forward, init, X, y, hidden=(4,))
     before = {k: v.copy() for k, v in run.params.items()}
     run.step(10)
     assert len(calls) == 1 and len(run.losses) == 1
@@ -69,7 +87,7 @@ def test_training_run_stops_when_the_loss_blows_up():
 
 def test_plot_training_draws_without_widgets():
     X, y = make_spirals(20, 3, np.random.default_rng(3))
-    run = te.TrainingRun(exact_loss_and_grads, X, y, hidden=(6,), lr=0.5)
+    run = te.TrainingRun(exact_loss_and_grads, forward, init, X, y, hidden=(6,), lr=0.5)
     te.plot_training(run)  # before any step
     run.step(5)
     axes = te.plot_training(run)
@@ -100,7 +118,7 @@ def _buttons(box):
 def test_explorer_steps_with_the_given_function(monkeypatch):
     shown = _displayed(monkeypatch)
     X, y = make_moons(30, np.random.default_rng(4))
-    run = te.training_explorer(exact_loss_and_grads, {"moons": (X, y)}, hidden=(5,))
+    run = te.training_explorer(exact_loss_and_grads, forward, init, {"moons": (X, y)}, hidden=(5,))
     buttons = _buttons(shown[-1])
     assert {"step", "10 steps", "100 steps", "reset"} <= set(buttons)
     buttons["step"].click()
@@ -120,7 +138,7 @@ def test_explorer_survives_unwritten_or_broken_functions(monkeypatch, capsys):
         raise KeyError("W1")
 
     for fn in (stub, broken):
-        te.training_explorer(fn, {"moons": (X, y)}, hidden=(5,))
+        te.training_explorer(fn, forward, init, {"moons": (X, y)}, hidden=(5,))
         _buttons(shown[-1])["step"].click()
     plt.close("all")
     captured = capsys.readouterr()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from course import nbtools
+from course.grading import nbtools
 from conftest import ASSIGNMENTS
 
 

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from course import optimiser_explorer as ox
+from course.explorers import optimisers as ox
 
 
 class PlainSGD:

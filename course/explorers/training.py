@@ -2,7 +2,9 @@
 
 The explorer is thin: :class:`TrainingRun` holds the state and takes steps, :func:`plot_training`
 draws it (and works without widgets), and :func:`training_explorer` wires buttons to both.
-The gradients always come from the function passed in — the student's ``mlp_loss_and_grads``.
+Everything about the network comes from the notebook: the gradients from the student's
+``mlp_loss_and_grads``, and the forward pass and the initialiser from the notebook's own cells.
+This module holds no forward pass, gradient or initialiser of its own.
 """
 from __future__ import annotations
 
@@ -11,35 +13,26 @@ from typing import Callable
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .building_blocks import mlp_forward
-from .plots import plot_decision_boundary
+from ..plots import plot_decision_boundary
 
-__all__ = ["init_params", "TrainingRun", "plot_training", "training_explorer"]
-
-
-def init_params(layer_sizes, rng: np.random.Generator) -> dict:
-    """Parameters as ``torch.nn.Linear`` initialises them by default: every weight and bias
-    uniform in ``±1 / sqrt(fan_in)``. ``layer_sizes = [D, H1, …, C]``; ``"Wl": (fan_in, fan_out)``."""
-    params = {}
-    for layer in range(1, len(layer_sizes)):
-        fan_in, fan_out = layer_sizes[layer - 1], layer_sizes[layer]
-        bound = 1.0 / np.sqrt(fan_in)
-        params[f"W{layer}"] = rng.uniform(-bound, bound, size=(fan_in, fan_out))
-        params[f"b{layer}"] = rng.uniform(-bound, bound, size=fan_out)
-    return params
+__all__ = ["TrainingRun", "plot_training", "training_explorer"]
 
 
 class TrainingRun:
     """Full-batch gradient descent on ``(X, y)`` with gradients from ``loss_and_grads``.
 
-    ``loss_and_grads(X, y, params, activation=...)`` returns ``(loss, grads)``. After each step the
-    run records the loss *before* the update and the L2 norm of each layer's weight gradient.
-    ``X: (N, 2)``, ``y: (N,)``; ``hidden`` lists the hidden widths.
+    ``loss_and_grads(X, y, params, activation=...)`` returns ``(loss, grads)``;
+    ``forward(X, params, activation)`` returns ``(scores, cache)``; ``init(layer_sizes, rng)``
+    returns the starting ``params``. After each step the run records the loss *before* the update
+    and the L2 norm of each layer's weight gradient. ``X: (N, 2)``, ``y: (N,)``; ``hidden`` lists
+    the hidden widths.
     """
 
-    def __init__(self, loss_and_grads: Callable, X: np.ndarray, y: np.ndarray, hidden=(16, 16),
-                 activation: str = "relu", lr: float = 0.5, seed: int = 0):
+    def __init__(self, loss_and_grads: Callable, forward: Callable, init: Callable, X: np.ndarray,
+                 y: np.ndarray, hidden=(16, 16), activation: str = "relu", lr: float = 0.5, seed: int = 0):
         self.loss_and_grads = loss_and_grads
+        self.forward = forward
+        self.init = init
         self.X, self.y = X, y
         self.hidden = tuple(hidden)
         self.activation = activation
@@ -49,7 +42,7 @@ class TrainingRun:
 
     def reset(self):
         sizes = [self.X.shape[1], *self.hidden, int(self.y.max()) + 1]
-        self.params = init_params(sizes, np.random.default_rng(self.seed))
+        self.params = self.init(sizes, np.random.default_rng(self.seed))
         self.losses: list[float] = []
         self.grad_norms: list[list[float]] = []  # one list per step, layer 1 first
 
@@ -58,7 +51,8 @@ class TrainingRun:
         return len(self.hidden) + 1
 
     def step(self, n: int = 1):
-        """Take ``n`` steps ``p <- p - lr * dL/dp``; stop early if the loss is no longer finite."""
+        """Take ``n`` steps ``p -= lr * dL/dp`` (in place, as every optimiser in notebook 05 does);
+        stop early if the loss is no longer finite."""
         for _ in range(n):
             loss, grads = self.loss_and_grads(self.X, self.y, self.params, activation=self.activation)
             self.losses.append(float(loss))
@@ -66,11 +60,11 @@ class TrainingRun:
             if not np.isfinite(loss):
                 break
             for key in self.params:
-                self.params[key] = self.params[key] - self.lr * grads[key]
+                self.params[key] -= self.lr * grads[key]
         return self
 
     def accuracy(self) -> float:
-        scores, _ = mlp_forward(self.X, self.params, self.activation)
+        scores, _ = self.forward(self.X, self.params, self.activation)
         return float(np.mean(scores.argmax(axis=1) == self.y))
 
 
@@ -83,7 +77,7 @@ def plot_training(run: TrainingRun, axes=None):
         _, axes = plt.subplots(1, 3, figsize=(14, 4), gridspec_kw={"width_ratios": [1.1, 1, 1]})
     ax_plane, ax_loss, ax_grad = axes
     with np.errstate(all="ignore"):  # a diverged run (lr too large) still draws
-        plot_decision_boundary(lambda P: np.nan_to_num(mlp_forward(P, run.params, run.activation)[0]),
+        plot_decision_boundary(lambda P: np.nan_to_num(run.forward(P, run.params, run.activation)[0]),
                                run.X, run.y, ax=ax_plane, steps=90)
     ax_plane.set_title(f"after {len(run.losses)} steps: accuracy {run.accuracy():.0%}")
     ax_plane.legend(loc="lower right", fontsize=7)
@@ -109,10 +103,11 @@ def plot_training(run: TrainingRun, axes=None):
     return axes
 
 
-def training_explorer(mlp_loss_and_grads: Callable, datasets: dict, hidden=(16, 16), lr: float = 0.5,
-                      seed: int = 0):
+def training_explorer(mlp_loss_and_grads: Callable, forward: Callable, init: Callable, datasets: dict,
+                      hidden=(16, 16), lr: float = 0.5, seed: int = 0):
     """Buttons "step", "10 steps", "100 steps" and "reset"; choices of data set, activation and
-    learning rate. ``datasets`` maps a name to ``(X, y)``. Every step calls ``mlp_loss_and_grads``."""
+    learning rate. ``datasets`` maps a name to ``(X, y)``. Every step calls ``mlp_loss_and_grads``;
+    ``forward`` and ``init`` are as for :class:`TrainingRun`."""
     import ipywidgets as widgets
     from IPython.display import clear_output, display
 
@@ -128,7 +123,7 @@ def training_explorer(mlp_loss_and_grads: Callable, datasets: dict, hidden=(16, 
 
     def new_run(*_):
         X, y = datasets[data.value]
-        state["run"] = TrainingRun(mlp_loss_and_grads, X, y, hidden=hidden, activation=activation.value,
+        state["run"] = TrainingRun(mlp_loss_and_grads, forward, init, X, y, hidden=hidden, activation=activation.value,
                                    lr=rate.value, seed=seed)
         redraw()
 

@@ -7,7 +7,7 @@ auto-graded cell must score in full: a mistake costs the points of its own funct
 The mistaken `Value` classes are the reference class with one thing changed, so that each
 student differs from a right answer in exactly the way described.
 """
-from course import nbtools
+from course.grading import nbtools
 
 _ANSWERS = nbtools.cells_by_grade_id(nbtools.read(nbtools.notebook_path("03_chain_rule")))
 _VALUE = nbtools.source_text(_ANSWERS["value_class"])

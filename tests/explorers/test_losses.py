@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import loss_explorer  # noqa: E402
+from course.explorers import losses as loss_explorer  # noqa: E402
 
 
 def _mse(y_pred, y_true):

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from course import graph_explorer as ge  # noqa: E402
+from course.explorers import graph as ge  # noqa: E402
 
 
 class Node:

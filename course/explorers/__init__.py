@@ -1,0 +1,5 @@
+"""Interactive explorers, one module per lesson, each named for what it shows.
+
+Every explorer is thin: widgets wired to a plotting function that also works on its own, and
+each runs the student's own code, passed in as arguments.
+"""

@@ -1,0 +1,5 @@
+import sys
+
+from .autograde import main
+
+sys.exit(main())
