@@ -1,11 +1,15 @@
-"""Grade a whole class with nbgrader, so that no submission is left without a grade.
+"""Grade a whole class with nbgrader, so that no submission is left without a grade, and none
+keeps points it got by tampering with the grading.
 
 nbgrader on its own leaves some submissions ungraded: a file that is not a notebook, or a
 notebook whose kernel dies (``os._exit``, running out of memory), ends with an empty grade and
 a traceback in the log. This tool runs the real ``nbgrader autograde`` for the class, then
 gives every such submission zero with the reason written into the gradebook (as the comment
 on each of its cells, where the formgrader and the feedback show it), and prints one line
-per student. The students' submitted files are never changed.
+per student. Every submission is also scanned for code that tampers with grading
+(:mod:`course.grading.integrity`): a flagged one is held at zero, its cells marked as needing a
+manual grade, with the reasons in the comments, for an instructor to review (the automatic
+scores stay in the gradebook). The students' submitted files are never changed.
 
 From the course directory (the repository root):
 
@@ -28,6 +32,8 @@ from pathlib import Path
 
 import nbformat
 
+from . import integrity, nbtools
+
 
 @dataclass
 class Result:
@@ -35,6 +41,7 @@ class Result:
     score: float
     max_score: float
     reason: str = ""  # empty when nbgrader graded the submission normally
+    flags: tuple[str, ...] = ()  # why the submission is held for review (empty when it is not)
 
 
 def _nbgrader(args: list[str], course: Path) -> subprocess.CompletedProcess:
@@ -55,13 +62,27 @@ def problem_with(path: Path) -> str:
     return ""
 
 
-def register(assignment: str, course: Path) -> None:
-    """Put the assignment and its grade cells in the gradebook, leaving release/ alone."""
+def register(assignment: str, course: Path) -> dict:
+    """Put the assignment and its grade cells in the gradebook, leaving release/ alone.
+
+    Returns the student version nbgrader generated (to compare submissions with)."""
     with tempfile.TemporaryDirectory() as scratch:
         proc = _nbgrader(["generate_assignment", assignment, "--force",
                           f"--CourseDirectory.release_directory={scratch}"], course)
-    if proc.returncode != 0:
-        raise SystemExit(f"nbgrader could not register {assignment}:\n{proc.stderr[-3000:]}")
+        if proc.returncode != 0:
+            raise SystemExit(f"nbgrader could not register {assignment}:\n{proc.stderr[-3000:]}")
+        return nbtools.read(nbtools.notebook_path(assignment, Path(scratch)))
+
+
+def tampering(notebooks: list[Path], release: dict, source: dict) -> tuple[str, ...]:
+    """Why a student's notebooks are held for review (see course.grading.integrity)."""
+    reasons = []
+    for path in notebooks:
+        try:
+            reasons += integrity.scan_notebook(nbtools.read(path), release, source)
+        except Exception as error:  # unreadable: graded zero for that reason elsewhere
+            reasons.append(f"could not be scanned ({type(error).__name__})")
+    return tuple(reasons)
 
 
 def grade(assignment: str, course: Path, students: list[str] | None = None,
@@ -73,15 +94,19 @@ def grade(assignment: str, course: Path, students: list[str] | None = None,
     submitted = course / "submitted"
     if students is None:
         students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
-    register(assignment, course)
+    release = register(assignment, course)
+    source = nbtools.read(nbtools.notebook_path(assignment, course / "source"))
 
     reasons: dict[str, str] = {}
+    flags: dict[str, tuple[str, ...]] = {}
     for student in students:
         notebooks = sorted((submitted / student / assignment).glob("*.ipynb"))
         if not notebooks:
             reasons[student] = "no notebook was submitted"
         for path in notebooks:
             reasons[student] = reasons.get(student) or problem_with(path)
+        if not reasons.get(student):
+            flags[student] = tampering(notebooks, release, source)
 
     # One nbgrader run for the whole class; one per student when grading only some of them.
     everyone = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir())
@@ -115,7 +140,19 @@ def grade(assignment: str, course: Path, students: list[str] | None = None,
                     for c in nb.comments:
                         c.manual_comment = f"Graded zero: {reason}."
                 gb.db.commit()
-            results.append(Result(student, float(submission.score), float(submission.max_score), reason))
+            elif flags.get(student):
+                held = "; ".join(flags[student][:12]) + (" …" if len(flags[student]) > 12 else "")
+                for nb in submission.notebooks:
+                    for g in nb.grades:
+                        if g.auto_score is not None:  # keep the automatic score; hold the grade at zero
+                            g.manual_score = 0.0
+                            g.needs_manual_grade = True
+                    for c in nb.comments:
+                        c.manual_comment = (f"Held at zero for review: code in this notebook may tamper with "
+                                            f"grading ({held}). An instructor will look at it.")
+                gb.db.commit()
+            results.append(Result(student, float(submission.score), float(submission.max_score), reason,
+                                  flags.get(student, ())))
     return results
 
 
@@ -139,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     results = grade(args.assignment, args.course, args.student, extra)
     width = max([len(r.student) for r in results] + [7])
     for r in results:
-        status = f"graded zero: {r.reason}" if r.reason else "graded"
+        status = (f"graded zero: {r.reason}" if r.reason else
+                  f"held at zero for review: {r.flags[0]}" + (f" (+{len(r.flags) - 1} more)" if len(r.flags) > 1 else "")
+                  if r.flags else "graded")
         print(f"{r.student:<{width}}  {r.score:5.1f} / {r.max_score:<5.1f}  {status}")
     if len(results) == 1 and not results[0].reason:
         print("\nper cell (a written answer waits for a person to grade it and shows '-' until then):")

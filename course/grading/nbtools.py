@@ -82,16 +82,22 @@ def fill_solutions(release_nb: dict, source_nb: dict, replace: dict[str, str] | 
     return nb
 
 
+def is_given(cell: dict) -> bool:
+    """A read-only cell that hands students pieces of earlier notebooks (locked, not graded)."""
+    meta = nbgrader_meta(cell)
+    return cell["cell_type"] == "code" and bool(meta.get("locked")) and not meta.get("grade") and not meta.get("solution")
+
+
 def solution_namespace(assignment: str) -> dict:
-    """Run a source notebook's setup cell (its first code cell) and its answer cells in a
-    fresh namespace and return it: the reference solutions, to compare with independent
-    implementations. IPython magics in the setup cell are skipped."""
+    """Run a source notebook's setup cell (its first code cell), its read-only given cells and
+    its answer cells in a fresh namespace and return it: the reference solutions, to compare
+    with independent implementations. IPython magics in the setup cell are skipped."""
     nb = read(notebook_path(assignment))
     code_cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
     setup = "\n".join(line for line in source_text(code_cells[0]).splitlines() if not line.lstrip().startswith("%"))
     namespace: dict = {"__name__": f"solutions_{assignment}"}
     exec(compile(setup, f"<{assignment} setup>", "exec"), namespace)
-    for cell in code_cells:
-        if nbgrader_meta(cell).get("solution"):
+    for cell in code_cells[1:]:
+        if nbgrader_meta(cell).get("solution") or is_given(cell):
             exec(compile(source_text(cell), f"<{assignment} {nbgrader_meta(cell)['grade_id']}>", "exec"), namespace)
     return namespace

@@ -2,11 +2,14 @@
 
 For every assignment: the reference solutions score every auto-graded point, the untouched
 release scores zero on every test cell (so no test passes on a stub), and each simulated
-student with typical mistakes (tests/mistakes/<assignment>.py) loses exactly the points of the
-functions it got wrong. For 01 the class also holds hostile submissions: an infinite loop, a
-deleted test cell, tampered test cells, a kernel that dies and a file that is not a notebook;
-each is graded (zero, with a reason, where nbgrader cannot grade it) and none stops the rest of
-the class being graded (course.grading). Then feedback and the grades export run on the results.
+student with typical mistakes (tests/notebooks/mistakes/<assignment>.py) loses exactly the points
+of the functions it got wrong. A tamperer (tests/grading/hostile.py), who does no work and attacks
+the checks from inside the kernel, scores zero in every notebook, both in the kernel and after the
+integrity scan, which flags it for review; honest submissions are never flagged. For 01 the class
+also holds other hostile submissions: an infinite loop, a deleted test cell, rewritten test cells,
+a sneak whom only the scan can catch, a kernel that dies and a file that is not a notebook; each is
+graded (zero, with a reason, where nbgrader cannot grade it) and none stops the rest of the class
+being graded (course.grading). Then feedback and the grades export run on the results.
 """
 from __future__ import annotations
 
@@ -18,10 +21,11 @@ from pathlib import Path
 
 import pytest
 
+import hostile
 from course.grading import nbtools
 from conftest import GRADED, ROOT, make_course, run_tool
 
-MISTAKES = ROOT / "tests" / "mistakes"
+MISTAKES = ROOT / "tests" / "notebooks" / "mistakes"
 HOSTILE_ASSIGNMENT = "01_forward_pass"
 
 
@@ -55,18 +59,20 @@ def hostile_submissions(release_nb: dict, source_nb: dict) -> dict[str, dict | s
     deleter = dict(solved, cells=[c for c in solved["cells"]
                                   if nbtools.nbgrader_meta(c).get("grade_id") != "test_relu_values"])
     # A student with no answers rewrites every test cell to pass: the originals are restored.
-    tamperer = nbtools.fill_solutions(release_nb, source_nb)
-    tamperer["cells"] = [dict(c) for c in release_nb["cells"]]
-    for cell in tamperer["cells"]:
+    rewriter = nbtools.fill_solutions(release_nb, source_nb)
+    rewriter["cells"] = [dict(c) for c in release_nb["cells"]]
+    for cell in rewriter["cells"]:
         if nbtools.is_autograded_test(cell):
             cell["source"] = 'print("all good")\n'
     # A kernel that dies takes nbgrader's output for that student with it.
     exiter = nbtools.fill_solutions(release_nb, source_nb, {"relu": "import os\nos._exit(1)\n"})
-    return {"looper": looper, "deleter": deleter, "tamperer": tamperer, "exiter": exiter,
-            "garbled": "{ this is not a notebook"}
+    return {"looper": looper, "deleter": deleter, "rewriter": rewriter, "exiter": exiter,
+            "sneak": hostile.sneak(release_nb, source_nb), "garbled": "{ this is not a notebook"}
 
 
-def _scores(course: Path, assignment: str, student: str) -> dict[str, tuple[float | None, float]]:
+def _scores(course: Path, assignment: str, student: str, automatic: bool = False) -> dict[str, tuple[float | None, float]]:
+    """grade_id -> (score, max) of a student's cells: the final score (a manual score, where one
+    was given, overrides the automatic one), or with ``automatic`` what the kernel run gave."""
     from nbgrader.api import Gradebook, MissingEntry
 
     notebook_id = nbtools.notebook_path(assignment).stem
@@ -75,7 +81,7 @@ def _scores(course: Path, assignment: str, student: str) -> dict[str, tuple[floa
             nb = gb.find_submission_notebook(notebook_id, assignment, student)
         except MissingEntry:
             return {}
-        return {g.name: (g.manual_score if g.manual_score is not None else g.auto_score, g.max_score)
+        return {g.name: (g.auto_score if automatic or g.manual_score is None else g.manual_score, g.max_score)
                 for g in nb.grades}
 
 
@@ -90,6 +96,7 @@ def grade_class(assignment: str, course: Path) -> dict:
         "solution": nbtools.fill_solutions(release_nb, source_nb),
         "untouched": release_nb,
         "importer": importer_submission(release_nb, source_nb),
+        "tamperer": hostile.tamperer(release_nb, source_nb),
     }
     for student, spec in mistake_students(assignment).items():
         submissions[student] = nbtools.fill_solutions(release_nb, source_nb, spec["answers"])
@@ -110,8 +117,11 @@ def grade_class(assignment: str, course: Path) -> dict:
     proc = run_tool(["python", "-m", "course.grading", assignment, *extra], cwd=course)
     feedback = run_tool(["nbgrader", "generate_feedback", assignment, "--force"], cwd=course, check=False)
     run_tool(["nbgrader", "export", "--to", str(course / "grades.csv")], cwd=course)
+    summary = {line.split()[0]: line for line in proc.stdout.splitlines() if line.strip()}
     return {"course": course, "proc": proc, "feedback": feedback, "students": set(submissions),
-            "scores": {s: _scores(course, assignment, s) for s in submissions}}
+            "summary": summary,
+            "scores": {s: _scores(course, assignment, s) for s in submissions},
+            "automatic": {s: _scores(course, assignment, s, automatic=True) for s in submissions}}
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +185,7 @@ def test_mistakes_lose_exactly_their_own_points(graded, assignment):
         pytest.fail(f"tests/mistakes/{assignment}.py is missing: every assignment needs simulated mistakes")
     tests = autograded_cell_ids(assignment)
     for student, spec in students.items():
-        scores = results[assignment]["scores"][student]
+        scores = results[assignment]["automatic"][student]  # what the kernel gave, before any review hold
         failed = {gid for gid in tests if scores.get(gid, (0, 1))[0] != scores.get(gid, (0, 1))[1]}
         assert failed == set(spec["fails"]), (
             f"{assignment}/{student}: expected to fail exactly {sorted(spec['fails'])}, "
@@ -196,8 +206,11 @@ def test_hostile_submissions_are_contained(graded):
     # The deleted cell is back and scored.
     assert scores["deleter"].get("test_relu_values") == (1.0, 1.0), scores["deleter"]
     assert all(scores["deleter"][g][0] == scores["deleter"][g][1] for g in tests)
-    # Tampered tests are restored from the gradebook and fail on the stubs.
-    assert all(scores["tamperer"][g][0] == 0 for g in tests), scores["tamperer"]
+    # Rewritten tests are restored from the gradebook and fail on the stubs.
+    assert all(scores["rewriter"][g][0] == 0 for g in tests), scores["rewriter"]
+    # The sneak fools some checks inside the kernel, but the scan holds it at zero for review.
+    assert all(scores["sneak"][g][0] == 0 for g in tests), scores["sneak"]
+    assert "held at zero for review" in r["summary"]["sneak"] and "sys.modules" in r["summary"]["sneak"]
     # The corrupt file and the dying kernel are graded zero, with the reason in the gradebook,
     # and everyone else in the same run is graded as usual.
     summary = {line.split()[0]: line for line in r["proc"].stdout.splitlines() if line.strip()}
@@ -207,6 +220,7 @@ def test_hostile_submissions_are_contained(graded):
         assert why in _comments(course, HOSTILE_ASSIGNMENT, student)
     graded_normally = {s for s, line in summary.items() if "graded zero" not in line}
     assert graded_normally == r["students"] - {"garbled", "exiter"}, summary
+    assert "modules" in _comments(course, HOSTILE_ASSIGNMENT, "sneak")
     assert all(scores[s] for s in graded_normally)
 
 
@@ -228,3 +242,29 @@ def test_feedback_and_export(graded):
         assert float(by_student["solution"]["raw_score"]) == auto_points
         assert float(by_student["untouched"]["raw_score"]) == 0.0
         assert set(by_student) == r["students"], "the export must list every student, graded or not"
+
+
+@pytest.mark.parametrize("assignment", GRADED)
+def test_tamperer_scores_zero_in_the_kernel_and_is_held_for_review(graded, assignment):
+    _, results = graded
+    r = results[assignment]
+    tests = autograded_cell_ids(assignment)
+    in_kernel = {g: r["automatic"]["tamperer"].get(g) for g in tests if r["automatic"]["tamperer"].get(g, (0, 0))[0] != 0}
+    assert not in_kernel, f"{assignment}: the tamperer beats these checks inside the kernel: {in_kernel}"
+    final = {g: r["scores"]["tamperer"].get(g) for g in tests if r["scores"]["tamperer"].get(g, (0, 0))[0] != 0}
+    assert not final, f"{assignment}: the tamperer keeps points in {final}"
+    line = r["summary"]["tamperer"]
+    assert "held at zero for review" in line, line
+    for what in ("np.allclose", "get_ipython", "subclasses str"):
+        assert what in _comments(r["course"], assignment, "tamperer"), f"{assignment}: the review note does not name {what}"
+
+
+@pytest.mark.parametrize("assignment", GRADED)
+def test_honest_submissions_are_not_flagged(graded, assignment):
+    _, results = graded
+    summary = results[assignment]["summary"]
+    # mistakes marked "cheats" are built to fool the checks: the scan may hold them for review too
+    honest = {"solution", "untouched"} | {s for s, spec in mistake_students(assignment).items() if not spec.get("cheats")}
+    flagged = {s: summary[s] for s in honest if "review" in summary[s]}
+    assert not flagged, f"{assignment}: honest submissions held for review: {flagged}"
+    assert "held at zero for review" in summary["importer"], "importing everything from course/ is flagged"
