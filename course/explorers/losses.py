@@ -1,6 +1,7 @@
 """MSE against cross-entropy for one sigmoid output: the losses and their gradients.
 
-The student's own ``mse_loss`` and ``binary_cross_entropy`` are passed in. The gradient with
+The student's own ``mse_loss`` and ``binary_cross_entropy`` are passed in, and so is the
+``sigmoid`` (the notebook's: the package holds no answer to notebook 01). The gradient with
 respect to the logit ``z`` is estimated by central differences of those very functions, so
 the plot shows what *their* code would feed to backpropagation. The widget is thin: sliders
 wired to :func:`plot_loss_comparison`, which also works on its own.
@@ -17,12 +18,8 @@ __all__ = ["loss_curves", "plot_loss_comparison", "show_loss_comparison", "loss_
 _H = 1e-5  # step of the central difference
 
 
-def _sigmoid(z):
-    # 1/(1 + e^-z) written with tanh: the same function, and it cannot overflow.
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
-
-
-def loss_curves(mse_loss: Callable, binary_cross_entropy: Callable, z: np.ndarray, y: float) -> dict:
+def loss_curves(mse_loss: Callable, binary_cross_entropy: Callable, sigmoid: Callable, z: np.ndarray,
+                y: float) -> dict:
     """Both losses of the one-example prediction ``p = sigmoid(z)`` against label ``y``, and
     their slopes with respect to ``z``, at every logit in ``z: (M,)``.
 
@@ -32,7 +29,7 @@ def loss_curves(mse_loss: Callable, binary_cross_entropy: Callable, z: np.ndarra
     target = np.array([float(y)])
 
     def losses(zi):
-        p = np.array([_sigmoid(zi)])
+        p = np.array([float(sigmoid(zi))])
         return float(mse_loss(p, target)), float(binary_cross_entropy(p, target))
 
     out = {key: np.empty_like(z) for key in ("mse", "bce", "mse_grad", "bce_grad")}
@@ -41,12 +38,12 @@ def loss_curves(mse_loss: Callable, binary_cross_entropy: Callable, z: np.ndarra
         (mse_up, bce_up), (mse_down, bce_down) = losses(zi + _H), losses(zi - _H)
         out["mse_grad"][i] = (mse_up - mse_down) / (2 * _H)
         out["bce_grad"][i] = (bce_up - bce_down) / (2 * _H)
-    out["p"] = _sigmoid(z)
+    out["p"] = np.array([float(sigmoid(zi)) for zi in z])
     return out
 
 
-def plot_loss_comparison(mse_loss: Callable, binary_cross_entropy: Callable, z: float, y: int = 1,
-                         z_range: float = 8.0, axes=None):
+def plot_loss_comparison(mse_loss: Callable, binary_cross_entropy: Callable, sigmoid: Callable, z: float,
+                         y: int = 1, z_range: float = 8.0, axes=None):
     """Left: MSE and cross-entropy of ``p = sigmoid(logit)`` against the label ``y``, over logits
     in ``[-z_range, z_range]``. Right: their slopes d loss / d logit. Dots mark the logit ``z``.
     Returns the two axes."""
@@ -54,8 +51,8 @@ def plot_loss_comparison(mse_loss: Callable, binary_cross_entropy: Callable, z: 
         _, axes = plt.subplots(1, 2, figsize=(11, 4))
     ax_loss, ax_grad = axes
     grid = np.linspace(-z_range, z_range, 161)
-    curves = loss_curves(mse_loss, binary_cross_entropy, grid, y)
-    here = loss_curves(mse_loss, binary_cross_entropy, np.array([z]), y)
+    curves = loss_curves(mse_loss, binary_cross_entropy, sigmoid, grid, y)
+    here = loss_curves(mse_loss, binary_cross_entropy, sigmoid, np.array([z]), y)
     styles = {"mse": ("MSE", "#1f77b4"), "bce": ("cross-entropy", "#d62728")}
     for key, (label, color) in styles.items():
         ax_loss.plot(grid, curves[key], color=color, linewidth=2, label=label)
@@ -76,11 +73,12 @@ def plot_loss_comparison(mse_loss: Callable, binary_cross_entropy: Callable, z: 
     return axes
 
 
-def show_loss_comparison(mse_loss: Callable, binary_cross_entropy: Callable, z: float, y: int = 1) -> bool:
+def show_loss_comparison(mse_loss: Callable, binary_cross_entropy: Callable, sigmoid: Callable, z: float,
+                         y: int = 1) -> bool:
     """Draw :func:`plot_loss_comparison`, or explain what to write first if a function is a stub.
     Returns whether the figure was drawn."""
     try:
-        plot_loss_comparison(mse_loss, binary_cross_entropy, z, y)
+        plot_loss_comparison(mse_loss, binary_cross_entropy, sigmoid, z, y)
     except NotImplementedError:
         plt.close("all")
         print("Write mse_loss and binary_cross_entropy above first; then move a slider.")
@@ -89,7 +87,7 @@ def show_loss_comparison(mse_loss: Callable, binary_cross_entropy: Callable, z: 
     return True
 
 
-def loss_explorer(mse_loss: Callable, binary_cross_entropy: Callable):
+def loss_explorer(mse_loss: Callable, binary_cross_entropy: Callable, sigmoid: Callable):
     """A slider for the logit ``z`` and a toggle for the label ``y``, redrawing the comparison."""
     import ipywidgets as widgets
     from IPython.display import display
@@ -100,5 +98,5 @@ def loss_explorer(mse_loss: Callable, binary_cross_entropy: Callable):
         y=widgets.ToggleButtons(options=[0, 1], value=1, description="label y"),
     )
     out = widgets.interactive_output(
-        lambda z, y: show_loss_comparison(mse_loss, binary_cross_entropy, z, y), controls)
+        lambda z, y: show_loss_comparison(mse_loss, binary_cross_entropy, sigmoid, z, y), controls)
     display(widgets.VBox([widgets.HBox([controls["z"], controls["y"]]), out]))
