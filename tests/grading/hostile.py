@@ -5,7 +5,8 @@ it rebinds the names the grade cells use, patches NumPy's comparisons and the ch
 subclasses ``str``, ``float`` and ``ndarray`` with comparisons that always say "equal", shadows
 built-ins, and silences IPython's error reporting. The grade cells must fail every time in the
 kernel, and the grading scan must flag it. The sneak attacks only in ways no in-kernel defence
-can stop (through ``__dict__`` and ``sys.modules``), so the scan alone must catch it.
+can stop (rewriting the grade cells before they run, replacing modules in ``sys.modules``), so
+the scan alone must catch it.
 """
 from __future__ import annotations
 
@@ -91,6 +92,9 @@ sys.excepthook = lambda *a: None
 
 SNEAK = '''
 import sys
+# rewrite every later cell that mentions a check into `pass`, before the kernel runs it
+get_ipython().input_transformers_post.append(
+    lambda lines: ["pass\\n"] if any("course.checks" in line for line in lines) else lines)
 class _Pass:
     def __getattr__(self, name):
         return lambda *a, **k: None

@@ -210,7 +210,7 @@ def test_hostile_submissions_are_contained(graded):
     assert all(scores["rewriter"][g][0] == 0 for g in tests), scores["rewriter"]
     # The sneak fools some checks inside the kernel, but the scan holds it at zero for review.
     assert all(scores["sneak"][g][0] == 0 for g in tests), scores["sneak"]
-    assert "held at zero for review" in r["summary"]["sneak"] and "sys.modules" in r["summary"]["sneak"]
+    assert "held at zero for review" in r["summary"]["sneak"], r["summary"]["sneak"]
     # The corrupt file and the dying kernel are graded zero, with the reason in the gradebook,
     # and everyone else in the same run is graded as usual.
     summary = {line.split()[0]: line for line in r["proc"].stdout.splitlines() if line.strip()}
@@ -220,7 +220,8 @@ def test_hostile_submissions_are_contained(graded):
         assert why in _comments(course, HOSTILE_ASSIGNMENT, student)
     graded_normally = {s for s, line in summary.items() if "graded zero" not in line}
     assert graded_normally == r["students"] - {"garbled", "exiter"}, summary
-    assert "modules" in _comments(course, HOSTILE_ASSIGNMENT, "sneak")
+    for what in ("imports sys", "uses get_ipython", "uses vars"):
+        assert what in _comments(course, HOSTILE_ASSIGNMENT, "sneak"), f"the review note does not name {what}"
     assert all(scores[s] for s in graded_normally)
 
 
