@@ -141,7 +141,7 @@ def grade(assignment: str, course: Path, students: list[str] | None = None,
                         c.manual_comment = f"Graded zero: {reason}."
                 gb.db.commit()
             elif flags.get(student):
-                held = "; ".join(flags[student][:12]) + (" …" if len(flags[student]) > 12 else "")
+                held = "; ".join(flags[student][:80]) + (f"; and {len(flags[student]) - 80} more" if len(flags[student]) > 80 else "")
                 for nb in submission.notebooks:
                     for g in nb.grades:
                         if g.auto_score is not None:  # keep the automatic score; hold the grade at zero
