@@ -25,10 +25,11 @@ STUDENTS = {
             "q1": 'answer_q1 = "a"\n',
         },
         "fails": {"test_sigmoid_stable", "test_sigmoid_hidden", "test_relu_hidden", "test_mlp_xor",
-                  "test_mlp_hidden", "test_q1"},
+                  "test_mlp_activation", "test_mlp_hidden", "test_q1"},
     },
     # Shape slips: np.max instead of np.maximum, the product transposed, and the layers
     # visited in string order (W1, W10, W11, W2, ...), which only a deep network reveals.
+    # Q2 believes depth alone bends the boundary.
     "shapes": {
         "answers": {
             "relu": "def relu(z):\n    return np.max(z, 0)\n",
@@ -44,45 +45,103 @@ STUDENTS = {
                 "        A = phi(Z) if i < len(names) - 1 else Z\n"
                 "    return A, cache\n"
             ),
-            "q3": 'answer_q3 = "a"\n',
+            "q2": 'answer_q2 = "b"\n',
         },
         "fails": {"test_relu_values", "test_relu_hidden", "test_dense_shape", "test_dense_values",
-                  "test_dense_hidden", "test_mlp_hidden", "test_q3"},
+                  "test_dense_hidden", "test_mlp_hidden", "test_q2"},
     },
-    # Thin wrappers around the course's building blocks (which notebook 04 uses): check_own
-    # looks inside each function, so wrapping a reference earns nothing.
-    "wrapper": {
-        "answers": {
-            "sigmoid": "import course.building_blocks as bb\ndef sigmoid(z):\n    return bb.sigmoid(z)\n",
-            "relu": "from course.building_blocks import relu as _relu\ndef relu(z):\n    return _relu(z)\n",
-            "dense_forward": "def _helper(X, W, b):\n    return bb.dense_forward(X, W, b)\n"
-                             "def dense_forward(X, W, b):\n    return _helper(X, W, b)\n",
-            "mlp_forward": "def mlp_forward(X, params, activation='relu'):\n"
-                           "    return bb.mlp_forward(X, params, activation)\n",
-        },
-        "fails": {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden", "test_relu_values",
-                  "test_relu_hidden", "test_dense_shape", "test_dense_values", "test_dense_hidden",
-                  "test_mlp_shapes", "test_mlp_xor", "test_mlp_hidden"},
-    },
-    # Answers that try to fool the checks: an object equal to everything, and a number
-    # returned where an array is due.
-    "cheater": {
+    # mlp_forward ignores `activation` and always uses ReLU: the shape and XOR checks (ReLU)
+    # pass, the hand-worked tanh/sigmoid check and the hidden tests do not. A sigmoid that
+    # returns a 0-d array for a number. The multiply-adds without the batch; the cache believed
+    # to hold the gradients; the statements marked by "backpropagation is gradient descent".
+    "ignores_activation": {
         "answers": {
             "sigmoid": (
-                "class _Anything:\n"
+                "def sigmoid(z):\n"
+                "    z = np.asarray(z, dtype=float)\n"
+                "    e = np.exp(-np.abs(z))\n"
+                "    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))\n"
+            ),
+            "mlp_forward": (
+                "def mlp_forward(X, params, activation='relu'):\n"
+                "    A, cache = X, []\n"
+                "    L = len(params) // 2\n"
+                "    for l in range(1, L + 1):\n"
+                "        Z = dense_forward(A, params[f'W{l}'], params[f'b{l}'])\n"
+                "        cache.append((A, Z))\n"
+                "        A = relu(Z) if l < L else Z\n"
+                "    return A, cache\n"
+            ),
+            "q3": 'answer_q3 = "a"\n',
+            "q4": "answer_q4 = 100 * 50 + 50 * 10\n",
+            "q5": 'answer_q5 = "abd"\n',
+        },
+        "fails": {"test_sigmoid_values", "test_sigmoid_hidden", "test_mlp_activation", "test_mlp_hidden",
+                  "test_q3", "test_q4", "test_q5_a"},
+    },
+    # Thin wrappers around something in the course package (the loss explorer's private sigmoid):
+    # check_own looks inside each function and its helpers, so wrapping the package earns nothing.
+    "wrapper": {
+        "answers": {
+            "sigmoid": (
+                "import course.explorers.losses as _losses\n"
+                "def _helper(z):\n    return _losses._sigmoid(z)\n"
+                "def sigmoid(z):\n    out = _helper(z)\n    return out[()] if out.ndim == 0 else out\n"
+            ),
+        },
+        "fails": {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden"},
+    },
+    # Answers that lie: an ndarray subclass and a float subclass whose == says yes to anything
+    # (the float even holds the right value), a tuple subclass, answers that return their input,
+    # str and float subclasses for the concept questions, and the check functions and NumPy's
+    # comparisons rebound in the notebook. Exact types and fresh imports turn every one away
+    # inside the kernel (and the integrity scan may also hold it for review: "cheats").
+    "cheater": {
+        "cheats": True,
+        "answers": {
+            "sigmoid": (
+                "class _Liar(np.ndarray):\n"
+                "    def __eq__(self, other): return np.ones(self.shape, dtype=bool)\n"
+                "    def __ne__(self, other): return np.zeros(self.shape, dtype=bool)\n"
+                "class _Half(float):\n"
                 "    def __eq__(self, other): return True\n"
                 "    def __ne__(self, other): return False\n"
-                "    def __getitem__(self, key): return self\n"
-                "    shape = property(lambda self: (3,))\n"
-                "def sigmoid(z):\n    return _Anything()\n"
+                "    __hash__ = float.__hash__\n"
+                "def sigmoid(z):\n"
+                "    z = np.asarray(z, dtype=float)\n"
+                "    return _Half(0.5) if z.ndim == 0 else np.full(z.shape, 0.5).view(_Liar)\n"
+                "check_close = check_array = check_scalar = check_own = lambda *args, **kwargs: None\n"
+                "np.allclose = lambda *args, **kwargs: True\n"
             ),
-            "relu": "def relu(z):\n    return 0.0\n",
-            "dense_forward": "def dense_forward(X, W, b):\n    return [[0.0] * W.shape[1]] * X.shape[0]\n",
-            "mlp_forward": "def mlp_forward(X, params, activation='relu'):\n    return (_Anything(), None)\n",
-            "q1": "answer_q1 = _Anything()\n",
+            "relu": "def relu(z):\n    return np.asarray(z, dtype=float).view(_Liar)\n",
+            "dense_forward": "def dense_forward(X, W, b):\n    return X\n",
+            "mlp_forward": (
+                "class _Pair(tuple):\n"
+                "    def __len__(self): return 2\n"
+                "def mlp_forward(X, params, activation='relu'):\n"
+                "    return _Pair((np.asarray(X, dtype=float).view(_Liar), []))\n"
+            ),
+            "q1": (
+                "class _Yes(str):\n"
+                "    def __eq__(self, other): return True\n"
+                "    def __ne__(self, other): return False\n"
+                "    def __contains__(self, item): return True\n"
+                "    __hash__ = str.__hash__\n"
+                "    def strip(self, *args): return self\n"
+                "    def lower(self): return self\n"
+                "answer_q1 = _Yes('a')\n"
+            ),
+            "q4": (
+                "class _AnyNumber(int):\n"
+                "    def __eq__(self, other): return True\n"
+                "    __hash__ = int.__hash__\n"
+                "answer_q4 = _AnyNumber(1)\n"
+            ),
+            "q5": "answer_q5 = _Yes('abcd')\n",
         },
         "fails": {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden", "test_relu_values",
                   "test_relu_hidden", "test_dense_shape", "test_dense_values", "test_dense_hidden",
-                  "test_mlp_shapes", "test_mlp_xor", "test_mlp_hidden", "test_q1"},
+                  "test_mlp_shapes", "test_mlp_xor", "test_mlp_activation", "test_mlp_hidden", "test_q1",
+                  "test_q4", "test_q5_a", "test_q5_b", "test_q5_c", "test_q5_d"},
     },
 }
