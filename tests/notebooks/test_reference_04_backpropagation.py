@@ -2,8 +2,9 @@
 
 The yardstick is torch.autograd's semantics (PyTorch itself is not a dependency): gradients of
 the mean softmax cross-entropy of an MLP, ReLU's derivative taken as 0 at 0. Everything here is
-computed independently of the notebook and of course.building_blocks: an explicit-loop forward
-pass, central differences, and explicit loops for the dense layer.
+computed independently of the notebook (its answer cells and its read-only cell of given pieces
+from 01-03): an explicit-loop forward pass, central differences, and explicit loops for the dense
+layer.
 """
 from __future__ import annotations
 
@@ -119,7 +120,7 @@ def test_mlp_loss_and_grads_match_finite_differences(seed, activation, depth):
     X = rng.normal(size=(N, sizes[0]))
     y = rng.integers(0, sizes[-1], size=N)
     loss, grads = SOL["mlp_loss_and_grads"](X, y, params, activation=activation)
-    assert isinstance(loss, float)
+    assert type(loss) is float  # the contract: a Python float, not a NumPy scalar
     assert loss == pytest.approx(loss_ref(X, y, params, activation), rel=1e-12)
     assert set(grads) == set(params)
     for key in params:
@@ -129,3 +130,34 @@ def test_mlp_loss_and_grads_match_finite_differences(seed, activation, depth):
         np.testing.assert_allclose(grads[key], expected, rtol=1e-5, atol=1e-7 * scale + 1e-9,
                                    err_msg=f"{key}, {depth} layers, {activation}")
     assert all(np.array_equal(params[k], before[k]) for k in params)
+
+
+def test_given_pieces_match_independent_versions():
+    """The read-only cell's forward pass, loss and initialiser (what every later check builds on)."""
+    rng = np.random.default_rng(9000)
+    sizes = [3, 5, 4, 2]
+    params = random_net(rng, sizes)
+    X = rng.normal(size=(6, 3))
+    y = rng.integers(0, 2, size=6)
+    for activation in ACTIVATIONS:
+        scores, cache = SOL["mlp_forward"](X, params, activation)
+        A = X
+        for l in range(1, 4):  # cache: (A_prev, Z) per layer, layer 1 first
+            Z = np.einsum("ni,ij->nj", A, params[f"W{l}"]) + params[f"b{l}"]
+            np.testing.assert_allclose(cache[l - 1][0], A, rtol=1e-12)
+            np.testing.assert_allclose(cache[l - 1][1], Z, rtol=1e-12)
+            A = Z if l == 3 else PHI[activation](Z)
+        np.testing.assert_allclose(scores, A, rtol=1e-12)
+        loss = SOL["softmax_cross_entropy"](scores, y)
+        assert type(loss) is float and loss == pytest.approx(loss_ref(X, y, params, activation), rel=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_array_equal(SOL["sigmoid"](np.array([-1000.0, 1000.0])), [0.0, 1.0])
+    # nn.Linear's default: W and b uniform in +-1/sqrt(fan_in) (not He, Xavier or N(0, 0.01): those are 06's)
+    init = SOL["init_params"]([400, 300, 10], np.random.default_rng(1))
+    for l, fan_in in [(1, 400), (2, 300)]:
+        for key in (f"W{l}", f"b{l}"):
+            bound = 1 / math.sqrt(fan_in)
+            assert np.abs(init[key]).max() <= bound
+        W = init[f"W{l}"]
+        assert np.abs(W).max() > 0.99 * bound and np.std(W) == pytest.approx(bound / math.sqrt(3), rel=0.05)
