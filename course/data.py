@@ -1,9 +1,12 @@
-"""Small synthetic data sets for the notebooks. Every generator takes an ``rng``."""
+"""Data sets for the notebooks: small synthetic ones (every generator takes an ``rng``) and the
+real handwritten digits of the capstone, shipped with the course."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 
-__all__ = ["make_blobs", "make_xor", "make_moons", "make_spirals"]
+__all__ = ["make_blobs", "make_xor", "make_moons", "make_spirals", "load_digits"]
 
 
 def make_blobs(n_per_class: int, rng: np.random.Generator, centers=((-1.0, -1.0), (1.0, 1.0)),
@@ -56,3 +59,22 @@ def make_spirals(n_per_class: int, n_classes: int, rng: np.random.Generator,
         X[idx] = np.column_stack([r * np.sin(t), r * np.cos(t)])
         y[idx] = k
     return X, y
+
+
+DIGITS_FILE = Path(__file__).resolve().parent / "digits" / "optdigits.npz"
+
+
+def load_digits(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """The UCI handwritten digits (8×8), shipped with the course (see ``course/digits/README.md``).
+
+    ``split`` is ``"train"`` (1,438 images), ``"test"`` (359) or ``"all"`` (1,797), by the course's
+    fixed split. Returns ``X: (N, 64)`` float64 pixels scaled to ``[0, 1]`` (row-major 8×8) and
+    ``y: (N,)`` int64 labels ``0 … 9``. Needs no internet and no other package.
+    """
+    with np.load(DIGITS_FILE) as f:
+        images, labels, is_test = f["images"], f["labels"], f["is_test"]
+    chosen = {"train": ~is_test, "test": is_test, "all": np.ones_like(is_test)}
+    if split not in chosen:
+        raise ValueError(f"split must be 'train', 'test' or 'all', not {split!r}")
+    keep = chosen[split]
+    return images[keep].astype(np.float64) / 16.0, labels[keep].astype(np.int64)
