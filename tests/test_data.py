@@ -41,7 +41,7 @@ def test_digits_file_is_the_shipped_one_with_its_split():
     np.testing.assert_array_equal(np.bincount(y_test), [36, 36, 35, 37, 36, 36, 36, 36, 35, 36])
     # the split partitions the data: every image is in exactly one part
     rows = {r.tobytes() for r in X_train} & {r.tobytes() for r in X_test}
-    assert len(rows) <= 2, "train and test share images"  # a couple of digits are pixel-identical by chance
+    assert not rows, "train and test share an image"
     # the first image is the familiar 0 (the scikit-learn copy's first row)
     assert y[0] == 0 and X[0, :8].tolist() == [0.0, 0.0, 5 / 16, 13 / 16, 9 / 16, 1 / 16, 0.0, 0.0]
     with pytest.raises(ValueError, match="split"):
