@@ -10,6 +10,7 @@ optional "Going further" sections counted apart).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -19,18 +20,27 @@ from course.grading import nbtools  # noqa: E402
 from course.grading.questions import read_questions, strategy_scores  # noqa: E402
 
 
+def words_of(text: str) -> int:
+    """Words a student reads: display maths and tables left out, inline maths counted as one word."""
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = re.sub(r"\$[^$]*\$", " x ", text)
+    text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("|"))
+    return len(text.split())
+
+
 def prose_words(nb: dict) -> tuple[int, int]:
-    """(required, optional) words of prose: markdown cells, optional ones under a 'Going further' heading."""
+    """(required, optional) words of prose a student reads: markdown cells, not the hidden model
+    answers of written questions, optional ones under a 'Going further' heading."""
     required = optional = 0
     in_optional = False
     for cell in nb["cells"]:
-        if cell["cell_type"] != "markdown":
+        if cell["cell_type"] != "markdown" or nbtools.nbgrader_meta(cell).get("solution"):
             continue
         text = nbtools.source_text(cell)
         first = text.lstrip().splitlines()[0] if text.strip() else ""
         if first.startswith("#"):
             in_optional = "going further" in first.lower()
-        words = len(text.split())
+        words = words_of(text)
         if in_optional or "**Going further" in first:
             optional += words
         else:
