@@ -237,7 +237,7 @@ def graph_stepper(Value, build: Callable | dict[str, Callable] = worked_example)
         for name, builder in builders.items():
             recordings[name] = record_backward(builder(Value))
     except NotImplementedError:
-        print("Finish Value (Parts C-E) first, then run this cell again.")
+        print("Finish every part of Value (C1–C3 and D) first, then run this cell again.")
         return None
     menu = widgets.Dropdown(options=list(builders), description="graph")
     slider = widgets.IntSlider(value=0, min=0, max=len(recordings[menu.value].frames) - 1, step=1,

@@ -2,25 +2,71 @@
 
 Each entry of STUDENTS maps a student id to the answer cells it replaces (by grade_id; the
 other answers are the reference solutions) and the grade cells it must lose. Every other
-auto-graded cell must score in full: a mistake costs the points of its own function only.
+auto-graded cell must score in full: a mistake costs the points of its own method group only.
 
-The mistaken `Value` classes are the reference class with one thing changed, so that each
+`Value` is written in three answer cells (C1 `value_class`: the class with * and **; C2
+`value_derived`: -, /, unary - and the reflected forms; C3 `value_nonlinear`: tanh, exp, relu)
+plus `value_backward`. A mistaken cell is the reference cell with one thing changed, so that each
 student differs from a right answer in exactly the way described.
 """
 from course.grading import nbtools
 
-_ANSWERS = nbtools.cells_by_grade_id(nbtools.read(nbtools.notebook_path("03_chain_rule")))
-_VALUE = nbtools.source_text(_ANSWERS["value_class"])
+_SOURCE = nbtools.read(nbtools.notebook_path("03_chain_rule"))
+_ANSWERS = nbtools.cells_by_grade_id(_SOURCE)
+_ALL_TESTS = {gid for gid, c in _ANSWERS.items() if nbtools.is_autograded_test(c)}
 
 
-def _value_with(*edits):
-    """The reference Value class with each (old, new) text replacement applied (all must apply)."""
-    code = _VALUE
+def _with(grade_id, *edits):
+    """The reference answer cell `grade_id` with each (old, new) text replacement applied (all must apply)."""
+    code = nbtools.source_text(_ANSWERS[grade_id])
     for old, new in edits:
-        assert old in code, f"tests/mistakes/03_chain_rule.py: {old!r} is not in the reference Value class"
+        assert old in code, f"tests/notebooks/mistakes/03_chain_rule.py: {old!r} is not in the answer {grade_id!r}"
         code = code.replace(old, new)
     return code
 
+
+# Objects that lie: an ndarray subclass and a float subclass that compare equal to everything, a str
+# that equals every letter, a Value whose numbers are such floats, and a backward pass that writes the
+# expected-looking seed into every node. None of it may earn a point.
+_LIARS = (
+    "import numpy as np\n"
+    "class _AnyArray(np.ndarray):\n"
+    "    def __eq__(self, other): return np.ones(self.shape, dtype=bool)\n"
+    "    def __ne__(self, other): return np.zeros(self.shape, dtype=bool)\n"
+    "class _AnyFloat(float):\n"
+    "    def __eq__(self, other): return True\n"
+    "    def __ne__(self, other): return False\n"
+    "    def __lt__(self, other): return True\n"
+    "    def __le__(self, other): return True\n"
+    "    def __gt__(self, other): return True\n"
+    "    def __ge__(self, other): return True\n"
+    "    def __abs__(self): return _AnyFloat(0.0)\n"
+    "    def __sub__(self, other): return _AnyFloat(0.0)\n"
+    "    __rsub__ = __sub__\n"
+    "    def __hash__(self): return 0\n"
+    "class _AnyStr(str):\n"
+    "    def __eq__(self, other): return True\n"
+    "    def __ne__(self, other): return False\n"
+    "    def __contains__(self, item): return True\n"
+    "    def __hash__(self): return 0\n"
+    "    def strip(self, *a): return self\n"
+    "    def lower(self): return self\n"
+)
+
+_LIAR_VALUE = (
+    "class Value:\n"
+    "    def __init__(self, data, _children=(), _op=''):\n"
+    "        self.data = _AnyFloat(data)\n"
+    "        self.grad = _AnyFloat(0.0)\n"
+    "        self._prev = tuple(_children)\n"
+    "        self._op = _op\n"
+    "        self._backward = lambda: None\n"
+    "    def _any(self, *args):\n"
+    "        return Value(0.0, (self,) + tuple(a for a in args if isinstance(a, Value)), '?')\n"
+    "    __add__ = __mul__ = __pow__ = __radd__ = __rmul__ = _any\n"
+    "    def backward(self):\n"
+    "        self.grad = _AnyFloat(1.0)\n"
+)
 
 STUDENTS = {
     # One-sided differences (the textbook definition of a derivative, used as is); relative_error
@@ -49,8 +95,9 @@ STUDENTS = {
                   "test_q1"},
     },
     # The input is left perturbed (each entry ends at old - h); the max is taken in the wrong place
-    # (largest difference over largest size); no reflected operators, so 2 * v fails; the backward
-    # pass walks the graph breadth-first; Q2 thinks backprop and gradient descent are one thing.
+    # (largest difference over largest size); relative_error returns a 0-d array, not a float; no
+    # reflected operators, so 2 * v fails; the backward pass walks the graph breadth-first; Q2 believes
+    # the chain rule itself only runs backwards.
     "careless": {
         "answers": {
             "numerical_gradient": (
@@ -66,9 +113,11 @@ STUDENTS = {
             "relative_error": (
                 "def relative_error(a, b):\n"
                 "    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
-                "    return float(np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b))))\n"
+                "    return np.max(np.abs(a - b)) / max(1e-8, np.max(np.abs(a) + np.abs(b)))\n"
             ),
-            "value_class": _VALUE + "\n\ndel Value.__radd__, Value.__rsub__, Value.__rmul__, Value.__rtruediv__\n",
+            "value_derived": _with("value_derived", (
+                "Value.__radd__, Value.__rsub__, Value.__rmul__, Value.__rtruediv__ = "
+                "__radd__, __rsub__, __rmul__, __rtruediv__", "")),
             "value_backward": (
                 "from collections import deque\n"
                 "def backward(self):\n"
@@ -83,25 +132,35 @@ STUDENTS = {
                 "                queue.append(child)\n"
                 "Value.backward = backward\n"
             ),
-            "q2": 'answer_q2 = "b"\n',
+            "q2": 'answer_q2 = "a"\n',
         },
-        "fails": {"test_numgrad_restore", "test_numgrad_hidden", "test_relerr_values", "test_relerr_hidden",
-                  "test_value_reflected", "test_backward_topo", "test_backward_hidden", "test_q2"},
+        "fails": {"test_numgrad_restore", "test_numgrad_hidden", "test_relerr_values", "test_relerr_floor",
+                  "test_relerr_hidden", "test_value_reflected", "test_backward_topo", "test_backward_hidden",
+                  "test_q2"},
     },
     # `=` instead of `+=` in every _backward (right until a node is reused), and tanh' = 1 - tanh;
-    # Q5 does not see the problem with `=`.
+    # Q5 marks "backprop is gradient descent" true as well.
     "overwrites": {
         "answers": {
-            "value_class": _value_with((".grad += ", ".grad = "), ("(1 - t ** 2) * out.grad", "(1 - t) * out.grad")),
-            "q5": 'answer_q5 = "a"\n',
+            "value_class": _with("value_class", (".grad += ", ".grad = ")),
+            "value_nonlinear": _with("value_nonlinear", (".grad += ", ".grad = "),
+                                     ("(1 - t ** 2) * out.grad", "(1 - t) * out.grad")),
+            "q5": 'answer_q5 = "acd"\n',
         },
-        "fails": {"test_value_reuse", "test_value_local_nonlinear", "test_value_local_hidden", "test_q5"},
+        "fails": {"test_value_core_reuse", "test_value_nonlinear_local", "test_q5_d"},
+    },
+    # Only the tanh derivative is wrong (1 - tanh instead of 1 - tanh**2): one cell, not three.
+    "tanh_slip": {
+        "answers": {
+            "value_nonlinear": _with("value_nonlinear", ("(1 - t ** 2) * out.grad", "(1 - t) * out.grad")),
+        },
+        "fails": {"test_value_nonlinear_local"},
     },
     # The power rule off by one (n * x**n), and a backward pass by naive recursion that calls a
-    # shared node's _backward once per path; Q3 answers "recurrence".
+    # shared node's _backward once per path; Q3 reads a 2e-4 entry as a certain bug.
     "recursion": {
         "answers": {
-            "value_class": _value_with(("n * self.data ** (n - 1) if n", "n * self.data ** n if n")),
+            "value_class": _with("value_class", ("n * self.data ** (n - 1) if n", "n * self.data ** n if n")),
             "value_backward": (
                 "def backward(self):\n"
                 "    def push(node):\n"
@@ -114,7 +173,71 @@ STUDENTS = {
             ),
             "q3": 'answer_q3 = "a"\n',
         },
-        "fails": {"test_value_local_arith", "test_value_local_hidden", "test_backward_topo",
-                  "test_backward_hidden", "test_q3"},
+        "fails": {"test_value_core_local", "test_backward_topo", "test_backward_hidden", "test_q3"},
+    },
+    # Equality for identity: backward marks nodes visited by their .data, so two different nodes
+    # holding the same number count as one; a - b made from numbers (Value(self.data - other.data)),
+    # cut off from a and b; Q4 forgets the direct path from a (12 instead of 18); Q5 misses c).
+    "equality": {
+        "answers": {
+            "value_derived": _with("value_derived", ("    return self + (-other)\n",
+                                                     "    other = other.data if isinstance(other, Value) else other\n"
+                                                     "    return Value(self.data - other)\n")),
+            "value_backward": _with("value_backward", ("if id(node) not in visited", "if node.data not in visited"),
+                                    ("visited.add(id(node))", "visited.add(node.data)")),
+            "q4": "answer_q4 = 12.0\n",
+            "q5": 'answer_q5 = "a"\n',
+        },
+        "fails": {"test_value_derived", "test_backward_topo", "test_q4", "test_q5_c"},
+    },
+    # A cheater whose every answer is an object that lies about equality (ndarray, float and str
+    # subclasses equal to everything), plus a Value built of such floats: nothing may score.
+    "liar": {
+        "answers": {
+            "numerical_gradient": _LIARS + (
+                "def numerical_gradient(f, x, h=1e-5):\n"
+                "    return np.zeros(x.shape).view(_AnyArray)\n"),
+            "relative_error": "def relative_error(a, b):\n    return _AnyFloat(0.0)\n",
+            "value_class": _LIAR_VALUE,
+            "value_derived": "Value.__neg__ = Value.__sub__ = Value.__truediv__ = Value._any\n"
+                             "Value.__rsub__ = Value.__rtruediv__ = Value._any\n",
+            "value_nonlinear": "Value.tanh = Value.exp = Value.relu = Value._any\n",
+            "value_backward": "pass\n",
+            "q1": 'answer_q1 = _AnyStr("c")\n',
+            "q2": 'answer_q2 = _AnyStr("b")\n',
+            "q3": 'answer_q3 = _AnyStr("d")\n',
+            "q4": "answer_q4 = _AnyFloat(18.0)\n",
+            "q5": 'answer_q5 = _AnyStr("ac")\n',
+        },
+        "fails": _ALL_TESTS,
+        "cheats": True,
+    },
+    # A cheater that hands back what it was given: the input array as its gradient, a relative error
+    # that is always 0, operations that return their left operand, and a backward that seeds every
+    # node it can see with 1. Its concept answers are right, so only those score.
+    "echo": {
+        "answers": {
+            "numerical_gradient": "def numerical_gradient(f, x, h=1e-5):\n    return x\n",
+            "relative_error": "def relative_error(a, b):\n    return 0.0\n",
+            "value_class": _with("value_class", (
+                "    def __mul__(self, other):\n", "    def __mul__(self, other):\n        return self\n"), (
+                "    def __pow__(self, n):\n", "    def __pow__(self, n):\n        return self\n")),
+            "value_derived": ("Value.__neg__ = Value.__sub__ = Value.__truediv__ = lambda self, *other: self\n"
+                              "Value.__radd__ = Value.__rsub__ = Value.__rmul__ = Value.__rtruediv__ = "
+                              "lambda self, other: self\n"),
+            "value_nonlinear": "Value.tanh = Value.exp = Value.relu = lambda self: self\n",
+            "value_backward": (
+                "def backward(self):\n"
+                "    todo = [self]\n"
+                "    while todo:\n"
+                "        node = todo.pop()\n"
+                "        node.grad = 1.0\n"
+                "        todo.extend(node._prev)\n"
+                "Value.backward = backward\n"
+            ),
+        },
+        "fails": _ALL_TESTS - {"test_q1", "test_q2", "test_q3", "test_q4", "test_q5_a", "test_q5_b", "test_q5_c",
+                               "test_q5_d"},
+        "cheats": True,
     },
 }
