@@ -96,6 +96,39 @@ def test_optimisers_match_torch_update_rules(kind, lr, hyper, seed):
             np.testing.assert_allclose(p_ours[k], p_theirs[k], rtol=1e-12, atol=1e-15, err_msg=f"{kind} {k} call {call}")
 
 
+@pytest.mark.parametrize("kind,lr,hyper", CASES)
+def test_optimisers_follow_a_learning_rate_schedule(kind, lr, hyper):
+    """A scheduler sets opt.lr between steps (as torch's schedulers set param_group['lr']); the next
+    step must use it. Momentum must not fold lr into its velocity, so the two differ only then."""
+    rng = np.random.default_rng(5500)
+    shapes = {"W": (2, 3), "b": (3,)}
+    start = {k: rng.normal(size=s) for k, s in shapes.items()}
+    ours, theirs = make(kind, lr, hyper)
+    p_ours = {k: v.copy() for k, v in start.items()}
+    p_theirs = {k: v.copy() for k, v in start.items()}
+    for factor in (1.0, 0.5, 3.0, 0.1, 0.1, 2.0):
+        ours.lr = theirs.lr = lr * factor
+        grads = {k: rng.normal(size=s) * 10.0 ** rng.uniform(-6, 1, size=s) for k, s in shapes.items()}
+        ours.step(p_ours, {k: g.copy() for k, g in grads.items()})
+        theirs.step(p_theirs, grads)
+        for k in shapes:
+            np.testing.assert_allclose(p_ours[k], p_theirs[k], rtol=1e-12, atol=1e-15, err_msg=f"{kind} {k}")
+
+
+def test_momentum_keeps_its_own_velocity_when_the_caller_reuses_its_gradient_array():
+    opt, ref = make("momentum", 0.1, {"beta": 0.5})
+    p, q = {"w": np.zeros(4)}, {"w": np.zeros(4)}
+    buffer = {"w": np.zeros(4)}
+    rng = np.random.default_rng(5600)
+    for _ in range(5):
+        g = rng.normal(size=4)
+        buffer["w"][...] = g
+        opt.step(p, buffer)
+        ref.step(q, {"w": g.copy()})
+        np.testing.assert_array_equal(buffer["w"], g)
+    np.testing.assert_allclose(p["w"], q["w"], rtol=1e-12)
+
+
 def test_adam_first_step_is_lr_times_sign_even_for_tiny_gradients():
     adam = SOL["Adam"](0.01)
     p = {"w": np.zeros(4)}
