@@ -128,24 +128,20 @@ def _liar_answer(code: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _answer_cells(source_nb: dict) -> list[str]:
-    return [gid for gid, c in nbtools.cells_by_grade_id(source_nb).items()
-            if nbtools.nbgrader_meta(c).get("solution") and c["cell_type"] == "code"]
+def _liars_with(attacks: str, release_nb: dict, source_nb: dict) -> dict:
+    """Every answer a liar; the first answer cell also carries ``attacks``."""
+    answers = nbtools.cells_by_grade_id(source_nb)
+    gids = [gid for gid, c in answers.items() if nbtools.nbgrader_meta(c).get("solution") and c["cell_type"] == "code"]
+    replace = {gid: _liar_answer(nbtools.source_text(answers[gid])) for gid in gids}
+    replace[gids[0]] = LIARS + replace[gids[0]] + attacks
+    return nbtools.fill_solutions(release_nb, source_nb, replace)
 
 
 def tamperer(release_nb: dict, source_nb: dict) -> dict:
-    """Every answer a liar; the first answer cell also carries every in-kernel attack."""
-    answers = nbtools.cells_by_grade_id(source_nb)
-    gids = _answer_cells(source_nb)
-    replace = {gid: _liar_answer(nbtools.source_text(answers[gid])) for gid in gids}
-    replace[gids[0]] = LIARS + replace[gids[0]] + ATTACKS
-    return nbtools.fill_solutions(release_nb, source_nb, replace)
+    """Liars for answers, and every in-kernel attack."""
+    return _liars_with(ATTACKS, release_nb, source_nb)
 
 
 def sneak(release_nb: dict, source_nb: dict) -> dict:
-    """Liars for answers, and attacks through sys.modules and a module's namespace only."""
-    answers = nbtools.cells_by_grade_id(source_nb)
-    gids = _answer_cells(source_nb)
-    replace = {gid: _liar_answer(nbtools.source_text(answers[gid])) for gid in gids}
-    replace[gids[0]] = LIARS + replace[gids[0]] + SNEAK
-    return nbtools.fill_solutions(release_nb, source_nb, replace)
+    """Liars for answers, and attacks that only the scan can catch (sys.modules, input transformers)."""
+    return _liars_with(SNEAK, release_nb, source_nb)
