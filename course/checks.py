@@ -108,6 +108,31 @@ def _notebook_globals() -> dict | None:
     return frame.f_globals if frame is not None else None
 
 
+def _ipython_hooks(shell) -> list[str]:
+    """Remove hooks that code in the notebook added to IPython (callbacks run around every cell,
+    transformers that rewrite a cell before it runs), and name them."""
+    found = []
+
+    def from_notebook(hook) -> bool:
+        module = getattr(hook, "__module__", None) or getattr(type(hook), "__module__", "")
+        return module in ("__main__", None) or not isinstance(module, str) or module.startswith("solutions_")
+
+    events = getattr(shell, "events", None)
+    for event, callbacks in (getattr(events, "callbacks", None) or {}).items():
+        for hook in list(callbacks):
+            if from_notebook(hook):
+                found.append(f"a {event} hook in IPython")
+                callbacks.remove(hook)
+    for attribute in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers"):
+        hooks = getattr(shell, attribute, None)
+        if isinstance(hooks, list):
+            for hook in list(hooks):
+                if from_notebook(hook):
+                    found.append(f"IPython's {attribute}")
+                    hooks.remove(hook)
+    return found
+
+
 def _guard() -> None:
     """Fail (after putting things back) if code in the notebook replaced what the checks rely on."""
     changed = []
@@ -142,6 +167,7 @@ def _guard() -> None:
                 changed.append(f"IPython's {name}")
                 with contextlib.suppress(Exception):
                     setattr(_IP, name, _IP_SAVED[name])
+        changed += _ipython_hooks(_IP)
     namespace = _notebook_globals()
     if namespace is not None:
         for name, value in _BUILTIN_FUNCTIONS.items():
@@ -216,7 +242,7 @@ def check_close(name: str, value, expected, rtol: float = 1e-7, atol: float = 1e
         diff[~np.isfinite(diff)] = np.inf
         worst = np.unravel_index(np.argmax(diff), expected.shape) if expected.ndim else ()
         e, g = float(expected[worst]), float(got[worst])
-        relative = abs(g - e) / max(abs(e), abs(g), 1e-300)
+        relative = abs(g - e) / max(abs(e), abs(g)) if (e or g) else 0.0
         raise AssertionError(
             f"{name} has the right shape {got.shape} but wrong values.\n"
             f"expected:\n{_preview(expected)}\ngot:\n{_preview(got)}\n"
@@ -307,8 +333,9 @@ def check_number(name: str, value) -> float:
     """Assert that a computed answer is a finite Python ``int`` or ``float``; return it."""
     _guard()
     if type(value) not in (int, float) or not math.isfinite(value):
-        raise AssertionError(f"{name} should be a finite number (an int or a float); it is {value!r} "
-                             f"({_type_name(value)}).")
+        raise AssertionError(f"{name} should be a finite number (a plain Python int or float); it is {value!r} "
+                             f"({_type_name(value)})." + _hint("write the number itself, or convert a NumPy "
+                                                               "result with float(...) or int(...)"))
     return float(value)
 
 
@@ -422,8 +449,18 @@ def substitute(namespace: dict, **replacements):
 
 
 # This module's own functions, as imported: the guard puts them back if they are replaced.
-_OWN = {name: globals()[name] for name in __all__ + ["_guard", "_letter", "_letters", "_notebook_globals"]}
+_OWN = {name: globals()[name] for name in __all__ + ["_guard", "_letter", "_letters", "_notebook_globals",
+                                                     "_ipython_hooks"]}
 _SAVED[__name__] = (sys.modules[__name__], {})
+
+# Freeze every reference copy: read-only views of dictionaries that nothing else holds, so code in
+# the notebook cannot change what the guard restores.
+_OWN = types.MappingProxyType(_OWN)
+_SAVED = types.MappingProxyType({name: (module, types.MappingProxyType(functions))
+                                 for name, (module, functions) in _SAVED.items()})
+_BUILTIN_FUNCTIONS = types.MappingProxyType(dict(_BUILTIN_FUNCTIONS))
+_IP_SAVED = types.MappingProxyType({key: types.MappingProxyType(value) if isinstance(value, dict) else value
+                                    for key, value in _IP_SAVED.items()})
 
 
 class _ReadOnlyModule(types.ModuleType):

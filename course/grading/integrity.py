@@ -22,7 +22,7 @@ from . import nbtools
 ALLOWED_IMPORTS = {
     "numpy", "math", "cmath", "collections", "itertools", "functools", "operator", "typing", "dataclasses",
     "copy", "time", "random", "statistics", "fractions", "decimal", "numbers", "abc", "enum", "heapq",
-    "bisect", "string", "re", "warnings", "matplotlib", "ipywidgets", "course", "__future__",
+    "bisect", "string", "re", "warnings", "matplotlib", "course", "__future__",
 }
 # Names whose mere use means reaching into the interpreter or IPython.
 FORBIDDEN_NAMES = {
@@ -35,6 +35,13 @@ FORBIDDEN_ATTRIBUTES = {
     "__mro__", "__setattr__", "__delattr__", "__getattribute__", "__import__", "__defaults__",
     "__kwdefaults__", "f_globals", "f_locals", "f_back", "f_builtins", "tb_frame", "gi_frame", "cr_frame",
     "modules", "__self__", "__func__", "__wrapped__",
+    # IPython's shell, wherever it is reached from: hooks around cells, cell rewriting, error display
+    "get_ipython", "events", "input_transformers_post", "input_transformers_cleanup", "ast_transformers",
+    "input_transformer_manager", "showtraceback", "set_custom_exc", "custom_exceptions", "user_ns",
+    "user_global_ns", "excepthook", "displayhook", "display_pub", "register_magic_function",
+    "attrgetter", "methodcaller",
+    # modules reached as attributes of other modules (np._core.numeric.sys, os.sys, ...)
+    "sys", "os", "builtins", "importlib", "subprocess", "ctypes", "gc", "inspect",
 }
 # Methods that let an object lie about what it equals or is.
 LYING_METHODS = {
@@ -148,6 +155,13 @@ def scan_cell(code: str, protected: dict[str, str], modules: set[str], own: set[
         line = getattr(node, "lineno", "?")
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or "."]
+            if isinstance(node, ast.ImportFrom):
+                private = [a.name for a in node.names if a.name.startswith("_") and not a.name.startswith("__")]
+                if private:
+                    reasons.append(f"line {line}: imports private names {', '.join(private)} from {node.module}")
+                risky = [a.name for a in node.names if a.name in FORBIDDEN_NAMES | FORBIDDEN_ATTRIBUTES]
+                if risky:
+                    reasons.append(f"line {line}: imports {', '.join(risky)} from {node.module}")
             for name in names:
                 if name.split(".")[0] not in ALLOWED_IMPORTS or (node.level if isinstance(node, ast.ImportFrom) else 0):
                     reasons.append(f"line {line}: imports {name}")
@@ -155,9 +169,18 @@ def scan_cell(code: str, protected: dict[str, str], modules: set[str], own: set[
                     reasons.append(f"line {line}: imports the grading tools ({name})")
         elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             reasons.append(f"line {line}: uses {node.id}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
+                and len(node.args) >= 2:
+            name = node.args[1]
+            if not (isinstance(name, ast.Constant) and isinstance(name.value, str)):
+                reasons.append(f"line {line}: looks up an attribute by a computed name (getattr)")
+            elif name.value.startswith("_") or name.value in FORBIDDEN_ATTRIBUTES | FORBIDDEN_NAMES:
+                reasons.append(f"line {line}: reaches into .{name.value}")
         elif isinstance(node, ast.Attribute):
             if node.attr in FORBIDDEN_ATTRIBUTES:
                 reasons.append(f"line {line}: reaches into .{node.attr}")
+            elif node.attr.startswith("_") and not node.attr.endswith("__") and _root_name(node) in modules:
+                reasons.append(f"line {line}: reaches into {ast.unparse(node)}, a module's private name")
             elif node.attr == "__class__" and isinstance(node.ctx, (ast.Store, ast.Del)):
                 reasons.append(f"line {line}: reassigns an object's __class__")
             if isinstance(node.ctx, (ast.Store, ast.Del)) and _root_name(node) in modules:

@@ -269,3 +269,16 @@ def test_honest_submissions_are_not_flagged(graded, assignment):
     flagged = {s: summary[s] for s in honest if "review" in summary[s]}
     assert not flagged, f"{assignment}: honest submissions held for review: {flagged}"
     assert "held at zero for review" in summary["importer"], "importing everything from course/ is flagged"
+
+
+@pytest.mark.parametrize("assignment", GRADED)
+def test_cheats_no_check_can_stop_are_held_at_zero(graded, assignment):
+    """Some cheats beat every check inside the kernel (no in-kernel defence can stop a cell being
+    rewritten before it runs): in the mistakes files they fail nothing ("fails" empty). The scan
+    must hold each at zero for review."""
+    _, results = graded
+    r = results[assignment]
+    for student, spec in mistake_students(assignment).items():
+        if spec.get("cheats") and not spec["fails"]:
+            assert "held at zero for review" in r["summary"][student], r["summary"][student]
+            assert all(score == 0 for score, _ in r["scores"][student].values()), r["scores"][student]

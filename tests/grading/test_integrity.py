@@ -46,6 +46,18 @@ def reasons(code: str) -> list[str]:
     ("f = sigmoid.__globals__", "reaches into .__globals__"),
     ("obj.__class__ = int", "reassigns an object's __class__"),
     ("open('gradebook.db', 'w')", "uses open"),
+    ("import course.checks as c\nown = c._OWN", "reaches into c._OWN, a module's private name"),
+    ("from course.checks import _OWN", "imports private names _OWN"),
+    ("import matplotlib\nmatplotlib.get_ipython()", "reaches into .get_ipython"),
+    ("import ipywidgets", "imports ipywidgets"),
+    ("shell.events.register('pre_run_cell', print)", "reaches into .events"),
+    ("shell.input_transformers_post.append(print)", "reaches into .input_transformers_post"),
+    ("getattr(shell, 'input_' + 'transformers_post')", "computed name"),
+    ("getattr(np, '_core')", "reaches into ._core"),
+    ("from operator import attrgetter", "imports attrgetter from operator"),
+    ("m = np._core.numeric.sys", "a module's private name"),
+    ("m = plt.os", "reaches into .os"),
+    ("g = getattr(check_close, '__glo' + 'bals__')", "computed name"),
 ])
 def test_tampering_is_flagged(code, expected):
     found = reasons(code)
@@ -62,7 +74,7 @@ def test_tampering_is_flagged(code, expected):
     "    def step(self, params, grads):\n        for k in params:\n            self.v[k] = self.beta * self.v.get(k, 0) + grads[k]\n"
     "            params[k] -= self.lr * self.v[k]",
     "answer_q1 = 'c'",
-    "result = getattr(np, 'tanh')(np.zeros(2))\nplt.plot([1, 2])\nfig, ax = plt.subplots()",
+    "result = getattr(np, 'tanh')(np.zeros(2))\nplt.plot([1, 2])\nfig, ax = plt.subplots()\nprint(np.__version__)",
     "import matplotlib.pyplot as plt\nfrom course.data import make_moons",
     "for i in range(3):\n    total = i",
     "def f(x):\n    max_value = max(x)\n    return max_value",
