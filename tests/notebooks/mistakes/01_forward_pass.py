@@ -79,17 +79,111 @@ STUDENTS = {
         "fails": {"test_sigmoid_values", "test_sigmoid_hidden", "test_mlp_activation", "test_mlp_hidden",
                   "test_q3", "test_q4", "test_q5_a"},
     },
-    # Thin wrappers around something in the course package (the loss explorer's private sigmoid):
-    # check_own looks inside each function and its helpers, so wrapping the package earns nothing.
-    "wrapper": {
+    # Code that works on one number but not on an array: `if z >= 0:` in sigmoid and Python's max
+    # in relu (the worked example's max(z, 0.0) on a scalar, copied); the bias reshaped to a column;
+    # the number of layers read as len(params) (two entries per layer), so params["W2"] is missing;
+    # Q4 computed with NumPy (np.int64, not a Python number). The checks catch the raw ValueError /
+    # KeyError and say what to look at.
+    "scalar_thinking": {
         "answers": {
             "sigmoid": (
-                "import course.explorers.losses as _losses\n"
-                "def _helper(z):\n    return _losses._sigmoid(z)\n"
-                "def sigmoid(z):\n    out = _helper(z)\n    return out[()] if out.ndim == 0 else out\n"
+                "def sigmoid(z):\n"
+                "    if z >= 0:\n"
+                "        return 1 / (1 + np.exp(-z))\n"
+                "    return np.exp(z) / (1 + np.exp(z))\n"
+            ),
+            "relu": "def relu(z):\n    return max(z, 0.0)\n",
+            "dense_forward": "def dense_forward(X, W, b):\n    return X @ W + b.reshape(-1, 1)\n",
+            "mlp_forward": (
+                "def mlp_forward(X, params, activation='relu'):\n"
+                "    phi = {'relu': relu, 'sigmoid': sigmoid, 'tanh': np.tanh}[activation]\n"
+                "    A, cache = X, []\n"
+                "    L = len(params)\n"
+                "    for l in range(1, L + 1):\n"
+                "        Z = dense_forward(A, params[f'W{l}'], params[f'b{l}'])\n"
+                "        cache.append((A, Z))\n"
+                "        A = phi(Z) if l < L else Z\n"
+                "    return A, cache\n"
+            ),
+            "q4": "answer_q4 = np.prod([32, 100, 50]) + np.prod([32, 50, 10])\n",
+        },
+        "fails": {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden", "test_relu_values",
+                  "test_relu_hidden", "test_dense_shape", "test_dense_values", "test_dense_hidden",
+                  "test_mlp_shapes", "test_mlp_xor", "test_mlp_activation", "test_mlp_hidden", "test_q4"},
+    },
+    # The popular "clip the input" fix: no overflow, right limits, but sigmoid(-700) comes out as
+    # sigmoid(-500) (the visible check at -700 says so). Scores and cache returned in the wrong order.
+    "clipper": {
+        "answers": {
+            "sigmoid": "def sigmoid(z):\n    z = np.clip(z, -500.0, 500.0)\n    return 1 / (1 + np.exp(-z))\n",
+            "mlp_forward": (
+                "def mlp_forward(X, params, activation='relu'):\n"
+                "    phi = {'relu': relu, 'sigmoid': sigmoid, 'tanh': np.tanh}[activation]\n"
+                "    A, cache = X, []\n"
+                "    L = len(params) // 2\n"
+                "    for l in range(1, L + 1):\n"
+                "        Z = dense_forward(A, params[f'W{l}'], params[f'b{l}'])\n"
+                "        cache.append((A, Z))\n"
+                "        A = phi(Z) if l < L else Z\n"
+                "    return cache, A\n"
             ),
         },
-        "fails": {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden"},
+        "fails": {"test_sigmoid_stable", "test_sigmoid_hidden", "test_mlp_shapes", "test_mlp_xor",
+                  "test_mlp_activation", "test_mlp_hidden"},
+    },
+    # No work, no lying objects, nothing the integrity scan objects to: answers hard-coded for the
+    # visible checks' inputs, arrays of the right shape (zeros) elsewhere, and the hidden tests'
+    # own variables read by name when they exist (an expected array computed before the call, a
+    # reference function left in the notebook's namespace). The visible cells' hidden parts test
+    # the same property on unseen inputs, expected values are computed only after the student's
+    # call, and the hidden reference lives inside a function: every function cell fails.
+    "stealer": {
+        "answers": {
+            "sigmoid": (
+                "def sigmoid(z):\n"
+                "    z = np.asarray(z, dtype=float)\n"
+                "    if z.ndim == 0:\n"
+                "        return 0.5\n"
+                "    out = np.full(z.shape, 0.5)\n"
+                "    out[z > 1e-3] = 0.75\n"
+                "    out[z < -1e-3] = 0.25\n"
+                "    out[z > 100] = 1.0\n"
+                "    out[z < -100] = 0.0\n"
+                "    out[np.abs(z + 40) < 1e-9] = 4.248354255291589e-18\n"
+                "    return out\n"
+            ),
+            "relu": (
+                "def relu(z):\n"
+                "    if z.shape == (2, 3):\n"
+                "        return np.array([[0.0, 0.0, 0.0], [0.5, 3.0, 0.0]])\n"
+                "    return np.zeros(z.shape)\n"
+            ),
+            "dense_forward": (
+                "def dense_forward(X, W, b):\n"
+                "    if X.shape == (2, 3):\n"
+                "        return np.array([[4.5, -1.5], [1.5, -2.5]])\n"
+                "    try:\n"
+                "        return _expected + 0.0\n"
+                "    except NameError:\n"
+                "        return np.zeros((X.shape[0], W.shape[1]))\n"
+            ),
+            "mlp_forward": (
+                "def mlp_forward(X, params, activation='relu'):\n"
+                "    try:\n"
+                "        return _reference(X, params, activation), []\n"
+                "    except NameError:\n"
+                "        pass\n"
+                "    C = params['W%d' % (len(params) // 2)].shape[1]\n"
+                "    if X.shape == (4, 2) and C == 2 and params['b1'][1] == -1.0:\n"
+                "        return np.array([[0.5, -0.5], [-0.5, 0.5], [-0.5, 0.5], [0.5, -0.5]]), []\n"
+                "    if X.shape == (2, 1):\n"
+                "        return (np.array([[2.0], [-2.0]]) if activation == 'tanh' else np.array([[25 / 12], [11 / 12]])), []\n"
+                "    return np.zeros((X.shape[0], C)), []\n"
+            ),
+        },
+        "fails": {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden", "test_relu_values",
+                  "test_relu_hidden", "test_dense_shape", "test_dense_values", "test_dense_hidden",
+                  "test_mlp_shapes", "test_mlp_xor", "test_mlp_activation", "test_mlp_hidden"},
     },
     # Answers that lie: an ndarray subclass and a float subclass whose == says yes to anything
     # (the float even holds the right value), a tuple subclass, answers that return their input,
