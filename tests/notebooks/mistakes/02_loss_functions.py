@@ -91,7 +91,7 @@ STUDENTS = {
     # Sums and a global maximum: BCE and cross-entropy summed over the batch, and a softmax that
     # subtracts the maximum of the whole array (0 / 0 for a row far below the others). Q2 thinks
     # the slope comes from the sigmoid alone, Q4 sums the loss over a batch of 100, and Q5 marks
-    # "squared error and cross-entropy have similar slopes" true.
+    # "computing the loss updates the weights" true.
     "sums": {
         "answers": {
             "binary_cross_entropy": (
@@ -194,4 +194,151 @@ STUDENTS = {
                   "test_softmax_hidden", "test_ce_values", "test_ce_batch", "test_ce_stable", "test_ce_logsumexp",
                   "test_ce_hidden", "test_q1", "test_q4", "test_q5_a", "test_q5_b", "test_q5_c", "test_q5_d"},
     },
+    # Broadcasting and reach: MSE divided by len (the number of rows, not of elements), BCE clipped
+    # below only (log(1 - 1) at p = 1), a softmax that divides by e.sum(axis=1) without keepdims
+    # (a broadcasting error on (N, C), wrong rows on a square batch), and cross-entropy with one
+    # maximum for the whole batch (log(0) for a row far below it). Q2 is written "d)".
+    "keepdims": {
+        "answers": {
+            "mse_loss": "def mse_loss(y_pred, y_true):\n    return float(np.sum((y_pred - y_true) ** 2) / len(y_pred))\n",
+            "binary_cross_entropy": (
+                "def binary_cross_entropy(p, y):\n"
+                "    p = np.clip(p, 1e-12, 1)\n"
+                "    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))\n"
+            ),
+            "softmax": (
+                "def softmax(scores):\n"
+                "    e = np.exp(scores - scores.max(axis=1, keepdims=True))\n"
+                "    return e / e.sum(axis=1)\n"
+            ),
+            "softmax_cross_entropy": (
+                "def softmax_cross_entropy(scores, y):\n"
+                "    m = scores.max()\n"
+                "    lse = m + np.log(np.exp(scores - m).sum(axis=1))\n"
+                "    return float(np.mean(lse - scores[np.arange(len(y)), y]))\n"
+            ),
+            "q2": 'answer_q2 = "d)"\n',
+        },
+        "fails": {"test_mse_batch", "test_mse_hidden", "test_bce_extremes", "test_bce_hidden", "test_softmax_values",
+                  "test_softmax_rows", "test_softmax_stable", "test_softmax_hidden", "test_ce_stable", "test_ce_hidden",
+                  "test_q2"},
+    },
+    # A peeker: answers that are right only on the visible checks (no clip, log of the softmax) and,
+    # inside a hidden test, return the expected value the test has just computed (the loop's
+    # _total / _n and _expected). The hidden tests keep their expected values in a function's
+    # locals, computed after the call, so there is nothing to read.
+    "peeker": {
+        "cheats": True,
+        "answers": {
+            "binary_cross_entropy": (
+                "def binary_cross_entropy(p, y):\n"
+                "    try:\n"
+                "        if np.size(p) == _n:\n"
+                "            return float(_total / _n)\n"
+                "    except NameError:\n"
+                "        pass\n"
+                "    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))\n"
+            ),
+            "softmax_cross_entropy": (
+                "def softmax_cross_entropy(scores, y):\n"
+                "    try:\n"
+                "        if np.shape(scores) == np.shape(_S) and np.array_equal(scores, _S):\n"
+                "            return float(_expected)\n"
+                "    except NameError:\n"
+                "        pass\n"
+                "    P = softmax(scores)\n"
+                "    return float(np.mean(-np.log(P[np.arange(len(y)), y])))\n"
+            ),
+        },
+        "fails": {"test_bce_extremes", "test_bce_hidden", "test_ce_logsumexp", "test_ce_hidden"},
+    },
 }
+
+# Hostile answers that once beat every check inside the kernel unflagged (found in review): the
+# guard now keeps its reference copies read-only and removes IPython hooks the notebook adds, and
+# the scan flags reaching the shell or a module's private names. An input transformer that blanks
+# the grade cells runs before any check can, so only the scan stops that one ("fails" is empty:
+# in the kernel it keeps its points, and it must be held for review).
+HOLES_CLOSED = {
+    # course.checks._OWN is a plain dict: changing its entries through an alias (not flagged) makes
+    # the guard "restore" the fakes, and every grade cell's fresh import then returns them.
+    "own_table": {
+        "mse_loss": (
+            "import course.checks as _c\n"
+            "_own = _c._OWN\n"
+            "class _Quiet:\n"
+            "    def __enter__(self):\n"
+            "        return self\n"
+            "    def __exit__(self, *a):\n"
+            "        return False\n"
+            "def _ok(*a, **k):\n"
+            "    return None\n"
+            "def _cm(*a, **k):\n"
+            "    return _Quiet()\n"
+            "for _n in list(_own):\n"
+            "    _own[_n] = _ok\n"
+            "_own['no_warnings'] = _own['substitute'] = _cm\n"
+            "try:\n"
+            "    _c.check_scalar\n"
+            "except AssertionError:\n"
+            "    pass\n"
+            "def mse_loss(y_pred, y_true):\n"
+            "    return 0.0\n"
+        ),
+    },
+    # The IPython shell, reached through course.checks._IP (or ipywidgets.get_ipython, an attribute,
+    # not the flagged name): a pre_run_cell hook reads each hidden test before it runs and sets the
+    # concept answers to its key.
+    "hook": {
+        "q1": (
+            "import re\n"
+            "import course.checks as _c\n"
+            "def _peek(info):\n"
+            "    global answer_q1, answer_q2, answer_q3, answer_q4, answer_q5\n"
+            "    cell = info.raw_cell\n"
+            "    found = re.search(r'grade_choice\\(\"answer_q(\\d)\", answer_q\\d, \"(\\w)\"', cell)\n"
+            "    if found:\n"
+            "        if found.group(1) == '1':\n"
+            "            answer_q1 = found.group(2)\n"
+            "        elif found.group(1) == '2':\n"
+            "            answer_q2 = found.group(2)\n"
+            "        else:\n"
+            "            answer_q3 = found.group(2)\n"
+            "    found = re.search(r'grade_number\\(\"answer_q4\", answer_q4, ([0-9.e+-]+)', cell)\n"
+            "    if found:\n"
+            "        answer_q4 = float(found.group(1))\n"
+            "    found = re.search(r'grade_statement\\(\"answer_q5\", answer_q5, \"(\\w)\", (True|False)', cell)\n"
+            "    if found:\n"
+            "        answer_q5 = found.group(1) if found.group(2) == 'True' else ''\n"
+            "_c._IP.events.register('pre_run_cell', _peek)\n"
+            "answer_q1 = 'a'\n"
+        ),
+        "q2": 'answer_q2 = "a"\n', "q3": 'answer_q3 = "b"\n', "q4": "answer_q4 = 1\n", "q5": 'answer_q5 = "bd"\n',
+    },
+    # The same shell through ipywidgets: an input transformer turns every cell that starts with a
+    # docstring (every grade cell) into `pass` before it runs, so no check runs at all.
+    "blank_tests": {
+        "mse_loss": (
+            "import ipywidgets\n"
+            "def _blank(lines):\n"
+            "    if lines and lines[0].startswith('\"\"\"'):\n"
+            "        return ['pass\\n']\n"
+            "    return lines\n"
+            "ipywidgets.get_ipython().input_transformers_post.append(_blank)\n"
+            "def mse_loss(y_pred, y_true):\n"
+            "    return 0.0\n"
+        ),
+    },
+}
+
+
+_FAILS = {
+    # the cell that tries to change the guard's copies raises, so mse_loss is never defined
+    "own_table": {"test_mse_values", "test_mse_batch", "test_mse_hidden"},
+    # the guard finds the hook at test_q1 and removes it; the other answers are wrong on their own
+    "hook": {"test_q1", "test_q2", "test_q3", "test_q4", "test_q5_a", "test_q5_b", "test_q5_c", "test_q5_d"},
+    # nothing in the kernel can stop a cell being rewritten before it runs: the scan holds it
+    "blank_tests": set(),
+}
+for _name, _answers in HOLES_CLOSED.items():
+    STUDENTS[_name] = {"answers": _answers, "fails": _FAILS[_name], "cheats": True}
