@@ -190,6 +190,77 @@ STUDENTS = {
         },
         "fails": {"test_value_derived", "test_backward_topo", "test_q4", "test_q5_c"},
     },
+    # A number on the right not wrapped (a * 4 fails on int.data): charged once, in the forward cell,
+    # since the other * and ** checks use Values only; relative_error returns NumPy's float64, not the
+    # Python float the contract asks for (every relative_error cell checks the type).
+    "unwrapped": {
+        "answers": {
+            "value_class": _with("value_class", (
+                "        other = other if isinstance(other, Value) else Value(other)\n        out = Value(self.data * other.data",
+                "        out = Value(self.data * other.data")),
+            "relative_error": (
+                "def relative_error(a, b):\n"
+                "    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)\n"
+                "    return np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b)))\n"
+            ),
+        },
+        "fails": {"test_value_core_forward", "test_relerr_values", "test_relerr_floor", "test_relerr_hidden"},
+    },
+    # A cheater who reuses what grade cells leave in the notebook's namespace: a complete backward pass
+    # (the C2/C3 checks once defined _ref_backward in plain sight), the hidden test's reference loop
+    # (_loop) and expected gradient (_expected), the visible test's coefficients (_c); lookup tables
+    # for the visible inputs otherwise, and an f called once so that "x restored" looks true.
+    "scavenger": {
+        "answers": {
+            "numerical_gradient": (
+                "def numerical_gradient(f, x, h=1e-5):\n"
+                "    for name in ('_expected', '_c'):\n"
+                "        try:\n"
+                "            found = {'_expected': lambda: _expected, '_c': lambda: _c}[name]()\n"
+                "        except NameError:\n"
+                "            continue\n"
+                "        if np.shape(found) == x.shape:\n"
+                "            return np.array(found, dtype=float)\n"
+                "    f(x)\n"
+                "    return 3 * x ** 2 + h ** 2 if h != 1e-5 else 3 * x ** 2\n"
+            ),
+            "relative_error": (
+                "def relative_error(a, b):\n"
+                "    try:\n"
+                "        return float(_loop(a, b))\n"
+                "    except NameError:\n"
+                "        pass\n"
+                "    if np.ndim(a) == 0:\n"
+                "        return {(3.0, 3.3): 0.3 / 6.3, (1e-12, 0.0): 1e-4}.get((a, b), 0.0)\n"
+                "    return 1.0 / 3.0 if np.size(a) == 2 and np.ravel(a)[0] == 1000.0 else 0.0\n"
+            ),
+            "value_backward": "def backward(self):\n    _ref_backward(self)\nValue.backward = backward\n",
+        },
+        "fails": {"test_numgrad_values", "test_numgrad_central", "test_numgrad_restore", "test_numgrad_hidden",
+                  "test_relerr_values", "test_relerr_floor", "test_relerr_hidden",
+                  "test_backward_chain", "test_backward_topo", "test_backward_hidden"},
+        "cheats": True,
+    },
+    # A cheater who reads the calling check through the stack (an exception's traceback and getattr with
+    # built-up names, which the scan does not see) and uses the reference it finds there. The hidden
+    # relative_error check makes its reference only after the last call, so there is nothing to find.
+    "stack_reader": {
+        "answers": {
+            "relative_error": (
+                "def relative_error(a, b):\n"
+                "    try:\n"
+                "        raise KeyError\n"
+                "    except KeyError as error:\n"
+                "        caller = getattr(getattr(error.__traceback__, 'tb_' + 'frame'), 'f_' + 'back')\n"
+                "    for name, value in getattr(caller, 'f_' + 'locals').items():\n"
+                "        if name in ('loop', '_loop') and callable(value):\n"
+                "            return float(value(a, b))\n"
+                "    return 0.0\n"
+            ),
+        },
+        "fails": {"test_relerr_values", "test_relerr_floor", "test_relerr_hidden"},
+        "cheats": True,
+    },
     # A cheater whose every answer is an object that lies about equality (ndarray, float and str
     # subclasses equal to everything), plus a Value built of such floats: nothing may score.
     "liar": {
