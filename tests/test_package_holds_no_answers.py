@@ -130,9 +130,13 @@ def test_no_course_function_computes_an_answer(assignment):
     copies = []
     for name, reference in ANSWERS[assignment].items():
         for args in PROBES.get(name, []):
-            expected = _call(reference, args)
+            try:
+                expected = _call(reference, args)
+            except Exception:  # a same-named helper that is not the contract's function (03's Value.relu)
+                continue
             for qualified, candidate in COURSE.items():
-                if inspect.isclass(candidate):
+                # classes are judged by name; the grading tools run nbgrader and compute nothing numeric
+                if inspect.isclass(candidate) or qualified.startswith("course.grading."):
                     continue
                 try:
                     got = _call(candidate, args)

@@ -200,6 +200,12 @@ def scan_cell(code: str, protected: dict[str, str], modules: set[str], own: set[
                 elif isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id in LYING_METHODS
                                                           for t in item.targets):
                     reasons.append(f"line {item.lineno}: class {node.name} sets {ast.unparse(item.targets[0])}")
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            foreign = [n for n in node.names if n not in own]
+            if foreign:
+                reasons.append(f"line {node.lineno}: declares {', '.join(foreign)} "
+                               f"{'global' if isinstance(node, ast.Global) else 'nonlocal'} (reaches names outside the answer)")
     for name, line, node in _module_bindings(tree):
         if name in own:
             continue

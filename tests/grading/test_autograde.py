@@ -272,13 +272,13 @@ def test_honest_submissions_are_not_flagged(graded, assignment):
 
 
 @pytest.mark.parametrize("assignment", GRADED)
-def test_cheats_no_check_can_stop_are_held_at_zero(graded, assignment):
-    """Some cheats beat every check inside the kernel (no in-kernel defence can stop a cell being
-    rewritten before it runs): in the mistakes files they fail nothing ("fails" empty). The scan
-    must hold each at zero for review."""
+def test_cheats_the_kernel_cannot_stop_are_held_at_zero(graded, assignment):
+    """Some cheats get past the checks inside the kernel (no in-kernel defence can stop a cell
+    being rewritten before it runs, or the checks module being swapped in sys.modules): the
+    mistakes files mark them "held". The scan must hold each at zero for review."""
     _, results = graded
     r = results[assignment]
     for student, spec in mistake_students(assignment).items():
-        if spec.get("cheats") and not spec["fails"]:
+        if spec.get("held"):
             assert "held at zero for review" in r["summary"][student], r["summary"][student]
             assert all(score == 0 for score, _ in r["scores"][student].values()), r["scores"][student]

@@ -56,6 +56,7 @@ def reasons(code: str) -> list[str]:
     ("getattr(np, '_core')", "reaches into ._core"),
     ("from operator import attrgetter", "imports attrgetter from operator"),
     ("m = np._core.numeric.sys", "a module's private name"),
+    ("def step(p):\n    global given\n    given = 1", "declares given global"),
     ("m = plt.os", "reaches into .os"),
     ("g = getattr(check_close, '__glo' + 'bals__')", "computed name"),
 ])

@@ -239,3 +239,55 @@ STUDENTS = {
                   "test_q4", "test_q5_a", "test_q5_b", "test_q5_c", "test_q5_d"},
     },
 }
+
+
+# Found in review: two ways round the checks that use no import the scan objected to at the time.
+# One swaps the checks module in sys.modules (reached as np._core.numeric.sys, with the attribute
+# name built at run time): the kernel cannot stop that, so the scan must hold it ("held"). The
+# other changes the checks' own copies through __globals__: those copies are read-only now, so the
+# cell raises, sigmoid is never defined, and the trivial answers fail on their own.
+_SNEAKY = (
+ "class _Null:\n    def __enter__(self): return self\n    def __exit__(self, *a): return False\n"
+ "def _fake():\n    pass\n"
+ "for _n in ('check_array', 'check_close', 'check_scalar', 'check_own', 'check_choice', 'grade_choice',\n"
+ "           'check_statements', 'grade_statement', 'check_number', 'grade_number'):\n"
+ "    _fake.__setattr__  if False else None\n"
+ "_fake.check_array = _fake.check_close = _fake.check_scalar = _fake.check_own = _fake.check_choice = lambda *a, **k: None\n"
+ "_fake.grade_choice = _fake.check_statements = _fake.grade_statement = _fake.check_number = _fake.grade_number = lambda *a, **k: None\n"
+ "_fake.no_warnings = _fake.substitute = lambda *a, **k: _Null()\n"
+ "getattr(np._core.numeric.sys, 'mod' + 'ules')['course.checks'] = _fake\n"
+)
+_SNEAKY = _SNEAKY.replace("for _n in ('check_array', 'check_close', 'check_scalar', 'check_own', 'check_choice', 'grade_choice',\n           'check_statements', 'grade_statement', 'check_number', 'grade_number'):\n    _fake.__setattr__  if False else None\n", "")
+_GLOBALS = (
+ "from course.checks import check_close as _cc\n"
+ "_g = getattr(_cc, '__glo' + 'bals__')\n"
+ "class _Null:\n    def __enter__(self): return self\n    def __exit__(self, *a): return False\n"
+ "_ok = lambda *a, **k: None\n"
+ "for _n in ('check_array', 'check_close', 'check_scalar', 'check_own', 'check_choice', 'grade_choice',\n"
+ "           'check_statements', 'grade_statement', 'check_number', 'grade_number'):\n"
+ "    _g['_OWN'][_n] = _ok\n    _g[_n] = _ok\n"
+ "for _n in ('no_warnings', 'substitute'):\n"
+ "    _g['_OWN'][_n] = _g[_n] = lambda *a, **k: _Null()\n"
+)
+_TRIVIAL = {
+ "relu": "def relu(z):\n    return np.zeros(3)\n",
+ "dense_forward": "def dense_forward(X, W, b):\n    return np.zeros(3)\n",
+ "mlp_forward": "def mlp_forward(X, params, activation='relu'):\n    return np.zeros(3), []\n",
+ "q1": 'answer_q1 = "a"\n', "q2": 'answer_q2 = "b"\n', "q3": 'answer_q3 = "a"\n', "q4": "answer_q4 = 1\n", "q5": 'answer_q5 = "ac"\n',
+}
+
+# (the three cells it loses assert on their own, without a check function)
+STUDENTS["sysmodules"] = {"answers": dict(_TRIVIAL, sigmoid=_SNEAKY + "def sigmoid(z):\n    return 0.0\n"),
+                          "fails": {"test_dense_shape", "test_mlp_shapes", "test_sigmoid_stable"},
+                          "cheats": True, "held": True}
+
+
+def _every_test_cell() -> set:
+    from course.grading import nbtools
+
+    source = nbtools.read(nbtools.notebook_path("01_forward_pass"))
+    return {gid for gid, cell in nbtools.cells_by_grade_id(source).items() if nbtools.is_autograded_test(cell)}
+
+
+STUDENTS["globalsdict"] = {"answers": dict(_TRIVIAL, sigmoid=_GLOBALS + "def sigmoid(z):\n    return 0.0\n"),
+                           "fails": _every_test_cell(), "cheats": True, "held": True}

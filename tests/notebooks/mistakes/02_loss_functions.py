@@ -341,4 +341,4 @@ _FAILS = {
     "blank_tests": set(),
 }
 for _name, _answers in HOLES_CLOSED.items():
-    STUDENTS[_name] = {"answers": _answers, "fails": _FAILS[_name], "cheats": True}
+    STUDENTS[_name] = {"answers": _answers, "fails": _FAILS[_name], "cheats": True, "held": True}
