@@ -271,6 +271,79 @@ STUDENTS = {
         },
         "fails": {"test_sgd_hidden", "test_rmsprop_hidden", "test_q5_b", "test_q5_d"},
     },
+    # The generator shuffles the caller's X and y in place (X[:] = X[order]): the batches are right,
+    # but the data set is reordered behind the caller's back. SGD loops over params instead of grads,
+    # so a parameter without a gradient raises KeyError. Adam divides g, not m_hat, by sqrt(s_hat) + eps
+    # (RMSProp with bias correction): its first step and any constant gradient are right.
+    "reorderer": {
+        "answers": {
+            "iterate_minibatches": (
+                "def iterate_minibatches(X, y, batch_size, rng=None):\n"
+                "    n = len(X)\n"
+                "    if rng is not None:\n"
+                "        order = rng.permutation(n)\n"
+                "        X[:] = X[order]\n"
+                "        y[:] = y[order]\n"
+                "    for start in range(0, n, batch_size):\n"
+                "        yield X[start:start + batch_size], y[start:start + batch_size]\n"
+            ),
+            "SGD": (
+                "class SGD:\n"
+                "    def __init__(self, lr):\n"
+                "        self.lr = lr\n"
+                "    def step(self, params, grads):\n"
+                "        for k in params:\n"
+                "            params[k] -= self.lr * grads[k]\n"
+            ),
+            "Adam": (
+                "class Adam:\n"
+                "    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+                "        self.lr, self.beta2, self.eps = lr, beta2, eps\n"
+                "        self.s, self.t = {}, {}\n"
+                "    def step(self, params, grads):\n"
+                "        for k, g in grads.items():\n"
+                "            self.t[k] = self.t.get(k, 0) + 1\n"
+                "            self.s[k] = self.beta2 * self.s.get(k, 0.0) + (1 - self.beta2) * g * g\n"
+                "            s_hat = self.s[k] / (1 - self.beta2 ** self.t[k])\n"
+                "            params[k] -= self.lr * g / (np.sqrt(s_hat) + self.eps)\n"
+            ),
+        },
+        "fails": {"test_batches_hidden", "test_sgd_hidden"} | _ADAM_ALL,
+    },
+    # A cheater who reads the visible test cells: momentum that keeps the caller's gradient array as its
+    # velocity, and whose step rebinds the test cell's own helpers (the list of gradients handed so far,
+    # the function that finds the optimiser's arrays) through `global` to hide it; "Adam" as sign descent,
+    # lr * g / (|g| + eps), which is exactly Adam's first step and right for any constant gradient.
+    "meddler": {
+        "answers": {
+            "Momentum": (
+                "class Momentum:\n"
+                "    def __init__(self, lr, beta=0.9):\n"
+                "        self.lr, self.beta, self.v = lr, beta, {}\n"
+                "    def step(self, params, grads):\n"
+                "        global given, arrays_in, _given, _arrays_in\n"
+                "        given, _given = [], []\n"
+                "        arrays_in = _arrays_in = lambda obj, depth=0: []\n"
+                "        for k, g in grads.items():\n"
+                "            if k not in self.v:\n"
+                "                self.v[k] = g\n"
+                "            else:\n"
+                "                self.v[k] *= self.beta\n"
+                "                self.v[k] += g\n"
+                "            params[k] -= self.lr * self.v[k]\n"
+            ),
+            "Adam": (
+                "class Adam:\n"
+                "    def __init__(self, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+                "        self.lr, self.eps = lr, eps\n"
+                "    def step(self, params, grads):\n"
+                "        for k, g in grads.items():\n"
+                "            params[k] -= self.lr * g / (np.abs(g) + self.eps)\n"
+            ),
+        },
+        "fails": {"test_momentum_steps", "test_momentum_hidden"} | _ADAM_ALL,
+        "cheats": True,
+    },
     # A cheater: answers that lie. The generator hands back the inputs themselves, as an ndarray
     # subclass equal to everything; SGD returns new arrays instead of changing params; Adam puts
     # lying arrays into params; the concept answers are str and float subclasses equal to anything.
