@@ -24,6 +24,7 @@ import contextlib
 import inspect
 import math
 import sys
+import time
 import types
 import warnings
 
@@ -60,7 +61,7 @@ def _functions_of(module) -> dict:
 
 
 def _snapshot() -> dict:
-    modules = [builtins, math] + [m for name, m in sorted(sys.modules.items())
+    modules = [builtins, math, time] + [m for name, m in sorted(sys.modules.items())
                                   if (name == "numpy" or name.startswith("numpy.")) and isinstance(m, types.ModuleType)]
     saved = {}
     for module in modules:

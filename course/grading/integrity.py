@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import re
+import symtable
 
 from . import nbtools
 
@@ -140,11 +142,16 @@ def _module_bindings(tree: ast.Module) -> list[tuple[str, int, ast.AST]]:
     return found
 
 
-def scan_cell(code: str, protected: dict[str, str], modules: set[str], own: set[str]) -> list[str]:
+HISTORY = re.compile(r"^(In|Out|_ih|_oh|_dh|_i+|_i\d+|_\d+|__+)$")
+
+
+def scan_cell(code: str, protected: dict[str, str], modules: set[str], own: set[str],
+              test_names: frozenset = frozenset()) -> list[str]:
     """Reasons this cell's code tampers with grading (empty when it does not).
 
     ``protected`` maps names the notebook's own cells bind by import to the module they name;
-    ``modules`` are names known to be modules; ``own`` are the names the exercises ask students to define.
+    ``modules`` are names known to be modules; ``own`` are the names the exercises ask students to
+    define; ``test_names`` are names the grade cells define (their data and expected values).
     """
     tree = _parse(code)
     if tree is None:
@@ -169,6 +176,10 @@ def scan_cell(code: str, protected: dict[str, str], modules: set[str], own: set[
                     reasons.append(f"line {line}: imports the grading tools ({name})")
         elif isinstance(node, ast.Name) and node.id in FORBIDDEN_NAMES:
             reasons.append(f"line {line}: uses {node.id}")
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and HISTORY.match(node.id) \
+                and node.id != "_":
+            reasons.append(f"line {line}: reads IPython's history ({node.id}), where the grade cells' code is")
+
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr" \
                 and len(node.args) >= 2:
             name = node.args[1]
@@ -200,6 +211,8 @@ def scan_cell(code: str, protected: dict[str, str], modules: set[str], own: set[
                 elif isinstance(item, ast.Assign) and any(isinstance(t, ast.Name) and t.id in LYING_METHODS
                                                           for t in item.targets):
                     reasons.append(f"line {item.lineno}: class {node.name} sets {ast.unparse(item.targets[0])}")
+    for name in sorted(_free_names(code) & test_names - own):
+        reasons.append(f"line {_first_line(tree, name)}: uses {name}, a name the grade cells define")
     for node in ast.walk(tree):
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             foreign = [n for n in node.names if n not in own]
@@ -216,6 +229,32 @@ def scan_cell(code: str, protected: dict[str, str], modules: set[str], own: set[
         elif name in BUILTIN_NAMES and not name.startswith("_"):
             reasons.append(f"line {line}: rebinds the built-in {name}")
     return sorted(set(reasons), key=lambda r: (int(r.split()[1].rstrip(":")) if r.split()[1].rstrip(":").isdigit() else 0, r))
+
+
+def _free_names(code: str) -> set[str]:
+    """Names the cell reads from the notebook's namespace: used, but bound nowhere in the cell."""
+    try:
+        table = symtable.symtable(code, "<cell>", "exec")
+    except (SyntaxError, ValueError):
+        return set()
+    found: set[str] = set()
+    bound_at_top = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+
+    def visit(t):
+        for symbol in t.get_symbols():
+            name = symbol.get_name()
+            if symbol.is_referenced() and name not in bound_at_top and (
+                    t.get_type() == "module" or symbol.is_global()):
+                found.add(name)
+        for child in t.get_children():
+            visit(child)
+    visit(table)
+    return found
+
+
+def _first_line(tree: ast.Module, name: str):
+    lines = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name]
+    return min(lines) if lines else "?"
 
 
 def _defined_names(code: str) -> set[str]:
@@ -243,9 +282,15 @@ def scan_notebook(submitted: dict, release: dict, source: dict | None = None) ->
                 protected.update(_imports(tree))
                 modules |= _module_names(tree)
     own: set[str] = set()
+    test_names: set[str] = set()
     for cell in (source or release)["cells"]:
         if cell["cell_type"] == "code" and nbtools.nbgrader_meta(cell).get("solution"):
             own |= _defined_names(nbtools.source_text(cell))
+        elif cell["cell_type"] == "code" and nbtools.is_autograded_test(cell):
+            test_names |= _defined_names(nbtools.source_text(cell))
+    # what the grade cells import is already protected; the rest is their data
+    # (the private ones: hidden tests keep their data and expected values in _names)
+    test_names = frozenset(n for n in test_names - set(protected) - own if n.startswith("_") and not n.startswith("__"))
     reasons = []
     seen_restored = set()
     for index, cell in enumerate(submitted.get("cells", [])):
@@ -260,5 +305,5 @@ def scan_notebook(submitted: dict, release: dict, source: dict | None = None) ->
         if not meta.get("solution") and code in unchanged:
             continue
         where = f"cell {index}" + (f" ({gid})" if gid else "")
-        reasons += [f"{where}, {r}" for r in scan_cell(code, protected, modules, own)]
+        reasons += [f"{where}, {r}" for r in scan_cell(code, protected, modules, own, test_names)]
     return reasons

@@ -57,6 +57,8 @@ def reasons(code: str) -> list[str]:
     ("from operator import attrgetter", "imports attrgetter from operator"),
     ("m = np._core.numeric.sys", "a module's private name"),
     ("def step(p):\n    global given\n    given = 1", "declares given global"),
+    ("def sigmoid(z):\n    return In[-1]", "reads IPython's history (In)"),
+    ("x = _i3", "reads IPython's history (_i3)"),
     ("m = plt.os", "reaches into .os"),
     ("g = getattr(check_close, '__glo' + 'bals__')", "computed name"),
 ])
@@ -102,6 +104,12 @@ def test_the_simulated_tamperers_are_flagged(assignment):
         assert what in tamperer, f"{assignment}: the scan misses {what!r}"
     sneak = " ".join(integrity.scan_notebook(hostile.sneak(release, source), release, source))
     assert "imports sys" in sneak and "uses vars" in sneak
+
+
+def test_reading_what_a_grade_cell_defines_is_flagged():
+    found = integrity.scan_cell("def f(X):\n    return _expected", {}, set(), {"f"}, frozenset({"_expected"}))
+    assert found == ["line 2: uses _expected, a name the grade cells define"], found
+    assert integrity.scan_cell("for _ in range(3):\n    pass", {}, set(), set(), frozenset({"z"})) == []
 
 
 def test_edited_provided_cells_and_added_cells_are_read():
