@@ -177,6 +177,82 @@ STUDENTS = {
         },
         "fails": {"test_mlp_grads_shapes", "test_q1", "test_q5_c"},
     },
+    # Gradients without a backward pass, exact to rounding: complex-step differences (one forward pass per
+    # parameter, each entry from the imaginary part), so even the confident scores of about 1e12 come out right.
+    # The cost check gives it away: on 21,210 parameters it takes thousands of forward passes. Like the
+    # numerical students, its loss and shapes are right, so it keeps the shapes point.
+    "complex_step": {
+        "answers": {
+            "mlp_loss_and_grads": (
+                "def mlp_loss_and_grads(X, y, params, activation='relu'):\n"
+                "    L = len(params) // 2\n"
+                "    def phi(z):\n"
+                "        if activation == 'relu':\n"
+                "            return np.where(z.real > 0, z, 0)\n"
+                "        return np.tanh(z) if activation == 'tanh' else 1 / (1 + np.exp(-z))\n"
+                "    def loss_of(p):\n"
+                "        A = X.astype(complex)\n"
+                "        for l in range(1, L + 1):\n"
+                "            Z = A @ p[f'W{l}'] + p[f'b{l}']\n"
+                "            A = phi(Z) if l < L else Z\n"
+                "        m = A.real.max(axis=1, keepdims=True)\n"
+                "        return np.mean(np.log(np.exp(A - m).sum(axis=1)) + m[:, 0] - A[np.arange(len(y)), y])\n"
+                "    grads = {}\n"
+                "    for key in params:\n"
+                "        g = np.zeros(params[key].shape)\n"
+                "        for i in np.ndindex(g.shape):\n"
+                "            p = {k: v.astype(complex) for k, v in params.items()}\n"
+                "            p[key][i] += 1e-30j\n"
+                "            g[i] = loss_of(p).imag / 1e-30\n"
+                "        grads[key] = g\n"
+                "    return float(loss_of(params).real), grads\n"
+            ),
+        },
+        "fails": {"test_mlp_grads_two_layers", "test_mlp_grads_hidden"},
+    },
+    # A peeker: answers that read the grade cells' own expected values and reference helpers (_expected,
+    # _ref_grads) from the notebook's namespace while a test runs, and hard-codes the visible example of
+    # sigmoid_backward. The tests run inside functions and call the answer before computing what they expect,
+    # so there is nothing to read, and each hand-worked example has a hidden twin: it keeps only the shapes of
+    # Part E.
+    "peeker": {
+        "answers": {
+            "sigmoid_backward": (
+                "def sigmoid_backward(dA, Z):\n"
+                "    Z = np.asarray(Z, dtype=float)\n"
+                "    try:\n"
+                "        if _expected.shape == Z.shape:\n"
+                "            return np.array(_expected, dtype=float)\n"
+                "    except Exception:\n"
+                "        pass\n"
+                "    if Z.shape == (3,) and np.allclose(Z, [0.0, np.log(3.0), -np.log(3.0)]):\n"
+                "        return np.array([0.25, 0.375, -0.75])\n"
+                "    return np.zeros_like(Z)\n"
+            ),
+            "mlp_loss_and_grads": (
+                "def mlp_loss_and_grads(X, y, params, activation='relu'):\n"
+                "    loss = softmax_cross_entropy(mlp_forward(X, params, activation)[0], y)\n"
+                "    try:\n"
+                "        return loss, _ref_grads(X, y, params, activation)\n"
+                "    except Exception:\n"
+                "        pass\n"
+                "    try:\n"
+                "        return loss, {k: np.array(_expected[k], dtype=float) for k in params}\n"
+                "    except Exception:\n"
+                "        return loss, {k: np.zeros_like(v) for k, v in params.items()}\n"
+            ),
+        },
+        "fails": {"test_sigmoid_backward_values", "test_sigmoid_backward_hidden", "test_mlp_grads_two_layers",
+                  "test_mlp_grads_hidden"},
+    },
+    # In place and aliased: relu_backward zeroes dA where Z <= 0 and returns dA itself; right values, but the
+    # caller's upstream gradient is destroyed. The visible part of the second relu cell says so.
+    "in_place": {
+        "answers": {
+            "relu_backward": "def relu_backward(dA, Z):\n    dA[Z <= 0] = 0.0\n    return dA\n",
+        },
+        "fails": {"test_relu_backward_hidden"},
+    },
     # A cheater: objects that lie (an ndarray subclass equal to everything, a float and str subclasses
     # equal to everything), answers that return their inputs, gradients that are the parameters
     # themselves. It must earn nothing.
