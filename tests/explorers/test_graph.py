@@ -161,4 +161,4 @@ def test_graph_stepper_runs_and_catches_unfinished_code(capsys):
     assert set(recordings) == {"worked", "tiny"}
     assert len(recordings["tiny"].frames) == 3
     assert ge.graph_stepper(Unfinished) is None
-    assert "Finish Value" in capsys.readouterr().out
+    assert "Finish every part of Value" in capsys.readouterr().out
