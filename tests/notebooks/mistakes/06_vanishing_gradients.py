@@ -218,4 +218,135 @@ STUDENTS = {
                  | _NORMS_ALL | _CLIP_ALL | _Q5_ALL,
         "cheats": True,
     },
+    # clip_grad_norm_ without its 1e-6 (max_norm / total_norm); Q2 thinks ReLU doubles the variance.
+    "no_eps": {
+        "answers": {
+            "clip_by_global_norm": (
+                "def clip_by_global_norm(grads, max_norm):\n"
+                "    total = float(np.sqrt(sum(np.sum(g ** 2) for g in grads.values())))\n"
+                "    scale = max_norm / total if total > max_norm else 1.0\n"
+                "    return {k: g * scale for k, g in grads.items()}, total\n"
+            ),
+            "q2": 'answer_q2 = "b"\n',
+        },
+        "fails": {"test_clip_over", "test_clip_global", "test_clip_hidden", "test_q2"},
+    },
+    # LeCun's std sqrt(1 / fan_in) taken for Xavier; init_mlp defaults to "xavier"; Q5 misses d).
+    "lecun": {
+        "answers": {
+            "xavier_init": (
+                "def xavier_init(fan_in, fan_out, rng):\n"
+                "    return rng.normal(0.0, np.sqrt(1.0 / fan_in), size=(fan_in, fan_out))\n"
+            ),
+            "init_mlp": (
+                "def init_mlp(layer_sizes, rng, method='xavier'):\n"
+                "    params = {}\n"
+                "    for l in range(1, len(layer_sizes)):\n"
+                "        i, o = layer_sizes[l - 1], layer_sizes[l]\n"
+                "        if method == 'he':\n"
+                "            params[f'W{l}'] = he_init(i, o, rng)\n"
+                "        elif method == 'xavier':\n"
+                "            params[f'W{l}'] = xavier_init(i, o, rng)\n"
+                "        else:\n"
+                "            params[f'W{l}'] = rng.normal(0.0, 0.01, size=(i, o))\n"
+                "        params[f'b{l}'] = np.zeros(o)\n"
+                "    return params\n"
+            ),
+            "q5": 'answer_q5 = "b"\n',
+        },
+        "fails": {"test_xavier_stats", "test_init_mlp_methods", "test_q5_d"},
+    },
+    # init_mlp hands the fans over swapped and transposes to fix the shape (so He divides by the
+    # fan-out); gradient_norms counts each layer's bias in its norm.
+    "swapped": {
+        "answers": {
+            "init_mlp": (
+                "def init_mlp(layer_sizes, rng, method='he'):\n"
+                "    params = {}\n"
+                "    for l in range(1, len(layer_sizes)):\n"
+                "        i, o = layer_sizes[l - 1], layer_sizes[l]\n"
+                "        if method == 'he':\n"
+                "            params[f'W{l}'] = he_init(o, i, rng).T.copy()\n"
+                "        elif method == 'xavier':\n"
+                "            params[f'W{l}'] = xavier_init(o, i, rng).T.copy()\n"
+                "        else:\n"
+                "            params[f'W{l}'] = rng.normal(0.0, 0.01, size=(i, o))\n"
+                "        params[f'b{l}'] = np.zeros(o)\n"
+                "    return params\n"
+            ),
+            "gradient_norms": (
+                "def gradient_norms(grads):\n"
+                "    L = len(grads) // 2\n"
+                "    return [float(np.sqrt(np.sum(grads[f'W{l}'] ** 2) + np.sum(grads[f'b{l}'] ** 2)))\n"
+                "            for l in range(1, L + 1)]\n"
+            ),
+        },
+        "fails": {"test_init_mlp_methods", "test_gradient_norms_values", "test_gradient_norms_hidden"},
+    },
+    # A cheater who reuses what grade cells leave in the notebook's namespace (an expected list or dict,
+    # a reference clipper), with wrong code to fall back on: layers in string order, per-tensor clipping.
+    # The hidden checks keep their data and references local and compute them after the call.
+    "scavenger": {
+        "answers": {
+            "gradient_norms": (
+                "def gradient_norms(grads):\n"
+                "    try:\n"
+                "        found = _expected\n"
+                "    except NameError:\n"
+                "        found = None\n"
+                "    if isinstance(found, list) and len(found) == len(grads) // 2:\n"
+                "        return [float(v) for v in found]\n"
+                "    return [float(np.linalg.norm(grads[k])) for k in sorted(grads) if k.startswith('W')]\n"
+            ),
+            "clip_by_global_norm": (
+                "def clip_by_global_norm(grads, max_norm):\n"
+                "    total = float(np.sqrt(sum(np.sum(g ** 2) for g in grads.values())))\n"
+                "    try:\n"
+                "        return _reference(grads, max_norm)\n"
+                "    except NameError:\n"
+                "        pass\n"
+                "    try:\n"
+                "        found = _expected\n"
+                "    except NameError:\n"
+                "        found = None\n"
+                "    if isinstance(found, dict) and set(found) == set(grads):\n"
+                "        return {k: np.array(v) for k, v in found.items()}, total\n"
+                "    out = {}\n"
+                "    for k, g in grads.items():\n"
+                "        n = np.sqrt(np.sum(g ** 2))\n"
+                "        out[k] = g * (max_norm / (n + 1e-6)) if n > max_norm else g.copy()\n"
+                "    return out, total\n"
+            ),
+        },
+        "fails": {"test_gradient_norms_order", "test_gradient_norms_hidden", "test_clip_global", "test_clip_hidden"},
+        "cheats": True,
+    },
+    # A cheater who reads the calling check's frame through an exception's traceback (getattr with
+    # built-up names, which the scan does not see) and copies any expected dict or reference it finds;
+    # per-tensor clipping otherwise.
+    "stack_reader": {
+        "answers": {
+            "clip_by_global_norm": (
+                "def clip_by_global_norm(grads, max_norm):\n"
+                "    total = float(np.sqrt(sum(np.sum(g ** 2) for g in grads.values())))\n"
+                "    try:\n"
+                "        raise KeyError\n"
+                "    except KeyError as error:\n"
+                "        caller = getattr(getattr(error.__traceback__, 'tb_' + 'frame'), 'f_' + 'back')\n"
+                "    seen = dict(getattr(caller, 'f_' + 'locals'))\n"
+                "    for name, value in seen.items():\n"
+                "        if name.strip('_') in ('reference', 'ref') and callable(value):\n"
+                "            return value(grads, max_norm)\n"
+                "        if name.strip('_') == 'expected' and isinstance(value, dict) and set(value) == set(grads):\n"
+                "            return {k: np.array(v) for k, v in value.items()}, total\n"
+                "    out = {}\n"
+                "    for k, g in grads.items():\n"
+                "        n = np.sqrt(np.sum(g ** 2))\n"
+                "        out[k] = g * (max_norm / (n + 1e-6)) if n > max_norm else g.copy()\n"
+                "    return out, total\n"
+            ),
+        },
+        "fails": {"test_clip_global", "test_clip_hidden"},
+        "cheats": True,
+    },
 }
