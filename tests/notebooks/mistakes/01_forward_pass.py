@@ -184,6 +184,7 @@ STUDENTS = {
         "fails": {"test_sigmoid_values", "test_sigmoid_stable", "test_sigmoid_hidden", "test_relu_values",
                   "test_relu_hidden", "test_dense_shape", "test_dense_values", "test_dense_hidden",
                   "test_mlp_shapes", "test_mlp_xor", "test_mlp_activation", "test_mlp_hidden"},
+        "cheats": True,
     },
     # Answers that lie: an ndarray subclass and a float subclass whose == says yes to anything
     # (the float even holds the right value), a tuple subclass, answers that return their input,
