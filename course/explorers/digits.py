@@ -56,7 +56,7 @@ class LearningCurves:
     """
 
     def __init__(self, forward: Callable, loss: Callable, predict: Callable, X_train, y_train, X_val, y_val,
-                 epochs: int | None = None, live: bool = True, every: float = 0.3):
+                 epochs: int | None = None, live: bool = True, every: float = 0.5):
         self.forward, self.loss, self.predict = forward, loss, predict
         self.data = {"train": (X_train, y_train), "validation": (X_val, y_val)}
         self.epochs, self.every = epochs, every
@@ -215,8 +215,12 @@ def plot_study(results: dict, axes=None):
     """One bar chart per question of :func:`run_study`: validation accuracy for each setting, the
     value written on each bar and a dashed line at chance (0.1). Returns the axes."""
     if axes is None:
-        _, axes = plt.subplots(1, len(results), figsize=(3.4 * len(results), 3.4), squeeze=False)
+        ncols = min(2, len(results))
+        nrows = -(-len(results) // ncols)
+        _, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.2 * nrows), squeeze=False)
         axes = axes.ravel()
+        for ax in axes[len(results):]:
+            ax.set_axis_off()
     colors = [OKABE_ITO[c] for c in ("blue", "orange", "green", "purple", "sky", "vermillion")]
     for ax, (question, rows) in zip(axes, results.items()):
         labels = [r[0] for r in rows]
@@ -227,7 +231,7 @@ def plot_study(results: dict, axes=None):
                     "failed" if error else f"{accuracy:.3f}", ha="center", fontsize=8)
         ax.axhline(0.1, color="grey", linestyle="--", linewidth=1, label="chance")
         ax.set(xticks=range(len(rows)), ylim=(0, 1.1), xlabel=question, ylabel="validation accuracy",
-               title=f"Validation accuracy by {question}")
+               title=f"By {question}")
         ax.set_xticklabels(labels, fontsize=8)
     axes[0].legend(loc="lower left", fontsize=8)
     plt.tight_layout()
