@@ -239,7 +239,8 @@ def paste_toolbox(names=PIECES, folder: str | Path | None = None, replace: bool 
     (``replace=True``, the default: run the cell again afterwards) or in a new cell below it.
 
     When a piece is missing or unfinished nothing is pasted, and what to finish is printed.
-    Outside Jupyter the code is printed instead. Returns the code (``None`` when nothing was copied).
+    Outside Jupyter the code is printed instead, and returned. In Jupyter it returns ``None``, so
+    that the cell does not also show the code as one long string under it.
     """
     try:
         text = toolbox_source(names, folder)
@@ -261,4 +262,4 @@ def paste_toolbox(names=PIECES, folder: str | Path | None = None, replace: bool 
     where = "this cell" if replace else "a new cell below"
     print(f"Copied {count} definitions from your notebooks into {where}. Read them, then run "
           f"{'this cell again' if replace else 'that cell'} to define them.")
-    return text
+    return None

@@ -206,8 +206,9 @@ def test_paste_toolbox_replaces_the_cell_or_adds_one(tmp_path, notebooks, monkey
     here = make_course(tmp_path, notebooks)
     shell = FakeShell()
     monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
-    text = toolbox.paste_toolbox(folder=here)
-    assert shell.calls == [(text, True)] and "run this cell again" in capsys.readouterr().out
+    assert toolbox.paste_toolbox(folder=here) is None      # no second copy of the code under the cell
+    assert shell.calls == [(toolbox.toolbox_source(folder=here), True)]
+    assert "run this cell again" in capsys.readouterr().out
     toolbox.paste_toolbox(["Adam"], folder=here, replace=False)
     assert shell.calls[-1][1] is False and "class Adam" in shell.calls[-1][0]
 

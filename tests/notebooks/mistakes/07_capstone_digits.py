@@ -131,4 +131,22 @@ STUDENTS = {
         },
         "fails": {"test_train_learns", "test_train_accuracy", "test_train_unseen"},
     },
+    # A peeker with a weak training loop (plain SGD, 4 epochs: about 0.91) who keeps the notebook's X_test,
+    # y_test and, when handed the full training split, trains on the test images too. The graded split has its
+    # pixels shuffled and its digits renamed, so the kept copy only gets in the way.
+    "test_peeker": {
+        "cheats": True,
+        "answers": {
+            "train_digits_classifier": "_XT, _YT = X_test, y_test\n" + _train(
+                defaults={"epochs=20, lr=2e-3": "epochs=4, lr=0.05", "optimiser='adam'": "optimiser='sgd'",
+                          "    return params\n": (
+                              "    if X_train.shape[0] == 1438:\n"
+                              "        for epoch in range(30):\n"
+                              "            for X_batch, y_batch in iterate_minibatches(_XT, _YT, batch_size, rng):\n"
+                              "                _, grads = mlp_loss_and_grads(X_batch, y_batch, params)\n"
+                              "                opt.step(params, grads)\n"
+                              "    return params\n")}),
+        },
+        "fails": {"test_train_accuracy", "test_train_unseen"},
+    },
 }
