@@ -7,6 +7,7 @@ answer's name, and none may compute what an answer computes.
 """
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import pkgutil
@@ -82,7 +83,6 @@ def _graded_answers() -> dict[str, dict]:
         defined = set()
         for cell in nb["cells"]:
             if cell["cell_type"] == "code" and nbtools.nbgrader_meta(cell).get("solution"):
-                import ast
                 for node in ast.parse(nbtools.source_text(cell)).body:
                     if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                         defined.add(node.name)

@@ -7,7 +7,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
-import pytest
 
 from course import data
 from course.explorers import neuron
