@@ -17,6 +17,17 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # hold up the rest of the class). Every cell of the solutions finishes in a few seconds.
 c.ExecutePreprocessor.timeout = 60
 
+# Class grading (`make grade A=...`, course/grading/classgrade.py): each submission's kernel runs in
+# a bubblewrap sandbox (no network, nothing of the course but its package, a private /tmp) with
+# these limits; kernels run side by side, `workers` at a time (0: one per core). With
+# `sandbox = False`, or where bubblewrap cannot run, kernels get the resource limits only, and the
+# output and the report say so. `require_sandbox = True` refuses to grade without one.
+c.CourseGrader.memory_limit = 2 * 1024**3  # bytes of memory per kernel
+c.CourseGrader.notebook_timeout = 600  # seconds per notebook, on top of the per-cell timeout above
+c.CourseGrader.workers = 0
+c.CourseGrader.sandbox = True
+c.CourseGrader.require_sandbox = False
+
 # A student who deletes a test cell gets it back, run and scored, instead of leaving the
 # submission at "needs manual grade".
 c.OverwriteCells.add_missing_cells = True

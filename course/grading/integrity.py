@@ -262,13 +262,15 @@ def _defined_names(code: str) -> set[str]:
     return {name for name, _, _ in _module_bindings(tree)} if tree is not None else set()
 
 
-def scan_notebook(submitted: dict, release: dict, source: dict | None = None) -> list[str]:
-    """Reasons to hold a submission for review: one line per suspicious line of student code.
+_CONTEXTS: dict = {}
 
-    Cells are compared with the release notebook: locked and test cells are restored by nbgrader,
-    and provided cells left as they were are not the student's code; every other code cell is read.
-    ``source`` (the instructor's notebook) names what the answer cells are meant to define.
-    """
+
+def _context(release: dict, source: dict | None):
+    """What the instructor's notebooks say, worked out once per pair of notebooks (a class
+    grading run scans every submission against the same two)."""
+    cached = _CONTEXTS.get((id(release), id(source)))
+    if cached is not None and cached[0] is release and cached[1] is source:
+        return cached[2]
     provided = [c for c in release["cells"] if c["cell_type"] == "code"]
     unchanged = {nbtools.source_text(c) for c in provided if not nbtools.nbgrader_meta(c).get("solution")}
     restored = {nbtools.nbgrader_meta(c).get("grade_id") for c in provided
@@ -291,6 +293,21 @@ def scan_notebook(submitted: dict, release: dict, source: dict | None = None) ->
     # what the grade cells import is already protected; the rest is their data
     # (the private ones: hidden tests keep their data and expected values in _names)
     test_names = frozenset(n for n in test_names - set(protected) - own if n.startswith("_") and not n.startswith("__"))
+    context = (unchanged, restored, protected, modules, own, test_names)
+    if len(_CONTEXTS) > 16:
+        _CONTEXTS.clear()
+    _CONTEXTS[(id(release), id(source))] = (release, source, context)
+    return context
+
+
+def scan_notebook(submitted: dict, release: dict, source: dict | None = None) -> list[str]:
+    """Reasons to hold a submission for review: one line per suspicious line of student code.
+
+    Cells are compared with the release notebook: locked and test cells are restored by nbgrader,
+    and provided cells left as they were are not the student's code; every other code cell is read.
+    ``source`` (the instructor's notebook) names what the answer cells are meant to define.
+    """
+    unchanged, restored, protected, modules, own, test_names = _context(release, source)
     reasons = []
     seen_restored = set()
     for index, cell in enumerate(submitted.get("cells", [])):
