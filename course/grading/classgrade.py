@@ -273,7 +273,9 @@ def execute_job(job: dict) -> dict:
         conn = os.path.join(work, "conn")
         os.mkdir(conn, 0o700)
         km = sandbox.SandboxKernelManager(kernel_name="python3", connection_file=os.path.join(conn, "kernel.json"),
-                                          limits=limits, use_bwrap=use_bwrap, fontcache=_fontcache())
+                                          limits=limits, use_bwrap=use_bwrap,
+                                          fontcache=job.get("fontcache") if os.path.exists(job.get("fontcache") or "")
+                                          else _fontcache())
         executor = SandboxedExecute(
             timeout=int(limits.cell_timeout), startup_timeout=int(min(60, limits.notebook_timeout)),
             extra_arguments=["--HistoryManager.hist_file=:memory:", "--HistoryManager.enabled=False",
@@ -409,7 +411,13 @@ class ClassGrader:
             config.CourseDirectory.root = str(self.course)
             coursedir = CourseDirectory(config=config)
             api = NbGraderAPI(coursedir=coursedir, config=config)
-            result = api.generate_assignment(self.assignment, force=True, create=True)
+            for attempt in range(4):  # another grader may be creating the same course rows right now
+                result = api.generate_assignment(self.assignment, force=True, create=True)
+                if result.get("success") or not any(k in str(result.get("log", "")) + str(result.get("error", ""))
+                                                    for k in ("UniqueViolation", "duplicate key", "IntegrityError",
+                                                              "database is locked")):
+                    break
+                time.sleep(0.3 * (attempt + 1))
             try:
                 path = nbtools.notebook_path(self.assignment, Path(scratch))
             except FileNotFoundError:
@@ -460,12 +468,19 @@ class ClassGrader:
 
         runnable: list[tuple[Plan, dict, dict]] = []
         for plan in todo:
-            try:
-                prepared = self._prepare(plan) if plan.path else None
-            except Exception as error:
-                plan.status = "invalid notebook"
-                plan.reason = f"nbgrader could not read the notebook's cells ({type(error).__name__}: {str(error)[:200]})"
-                prepared = None
+            prepared = None
+            if plan.path:
+                try:
+                    _retry(lambda: self._init_submission(plan))
+                except Exception as error:  # the gradebook, not the notebook: graded again next run
+                    plan.status, plan.path = "error", None
+                    plan.reason = f"the gradebook could not be updated ({type(error).__name__}: {str(error)[:200]})"
+            if plan.path:
+                try:
+                    prepared = self._prepare(plan)
+                except Exception as error:
+                    plan.status = "invalid notebook"
+                    plan.reason = f"nbgrader could not read the notebook's cells ({type(error).__name__}: {str(error)[:200]})"
             if prepared is None:
                 finished(self._record_failure(plan))
             else:
@@ -521,7 +536,6 @@ class ClassGrader:
         """Read, scan and sanitize a submission (nbgrader's sanitizing preprocessors)."""
         from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteCells, OverwriteKernelspec
 
-        self._init_submission(plan)
         nb = nbformat.read(plan.path, as_version=4)
         flags = list(integrity.scan_notebook(json.loads(nbformat.writes(nb)), self.release, self.source))
         resources = self._resources(plan.student)
@@ -612,8 +626,8 @@ class ClassGrader:
         row = Row(plan.student, self.assignment, self.notebook, status=plan.status, reason=plan.reason,
                   sandbox=self.s.sandbox_note, submission_sha256=plan.sha, source_sha256=self.source_sha,
                   graded_at=_now())
+        _retry(lambda: _with_gradebook(self.s.db_url, lambda gb: gb.update_or_create_student(plan.student)))
         with Gradebook(self.s.db_url) as gb:
-            gb.update_or_create_student(plan.student)
             row.max_score = float(gb.find_assignment(self.assignment).max_score)
             if plan.status != "no submission":
                 try:
@@ -713,6 +727,28 @@ def _nbgrader(args: list[str], course: Path) -> subprocess.CompletedProcess:
     return subprocess.run([exe, *args], cwd=course, env=env, capture_output=True, text=True)
 
 
+def _with_gradebook(db_url: str, action):
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gb:
+        return action(gb)
+
+
+def _retry(action, attempts: int = 5):
+    """Run a gradebook update again when another grader got there first (two graders creating
+    the same student at once in a shared PostgreSQL gradebook: a unique-key violation)."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except Exception as error:
+            text = f"{type(error).__name__} {error}"
+            if attempt == attempts - 1 or not any(k in text for k in ("Integrity", "UniqueViolation", "InvalidEntry",
+                                                                        "duplicate key", "UNIQUE constraint",
+                                                                        "database is locked")):
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 def _clear_our_marks(gb, assignment: str, student: str) -> None:
     """Undo zeros and holds a previous run of this tool set, before grading again."""
     submission = gb.find_submission(assignment, student)
@@ -797,8 +833,16 @@ def _executor(workers: int, dask: str | None):
 
         client = Client(dask)
         return client, lambda job: client.submit(execute_job, job, pure=False)
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
-    return pool, lambda job: pool.submit(execute_job, job)
+    if os.environ.get("COURSE_GRADING_POOL", "thread") == "thread":
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
+    else:
+        # Worker processes: each drives its kernels without contending for this process's GIL,
+        # which keeps the gradebook work here.
+        import multiprocessing
+
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers,
+                                                      mp_context=multiprocessing.get_context("forkserver"))
+    return pool, lambda job: pool.submit(execute_job, dict(job, fontcache=_fontcache()))
 
 
 def _as_completed(futures, dask):
