@@ -149,25 +149,27 @@ def optimiser_race(optimisers: dict, surfaces: dict | None = None, steps: int = 
 
     surfaces = surfaces or SURFACES
     first = next(iter(surfaces.values()))
-    log_lr = dict(base=10, min=-4, max=0, step=0.1, readout_format=".4f", continuous_update=False)
-    decay = dict(step=0.001, readout_format=".3f", continuous_update=False)
+    # Labels wide enough to read whole ("lr (SGD, Momentum)", not "lr SGD/Mo…")
+    wide = dict(style={"description_width": "140px"}, layout=widgets.Layout(width="460px"))
+    log_lr = dict(base=10, min=-4, max=0, step=0.1, readout_format=".4f", continuous_update=False, **wide)
+    decay = dict(step=0.001, readout_format=".3f", continuous_update=False, **wide)
     controls = dict(
         chosen=widgets.SelectMultiple(options=list(optimisers), value=tuple(optimisers), rows=4,
-                                      description="optimisers"),
-        surface=widgets.Dropdown(options=list(surfaces), description="surface"),
-        lr=widgets.FloatLogSlider(value=first.lr, description="lr SGD/Mom.", **log_lr),
-        lr_adaptive=widgets.FloatLogSlider(value=first.lr_adaptive, description="lr RMS/Adam", **log_lr),
-        beta=widgets.FloatSlider(value=0.9, min=0.0, max=0.99, description="β Momentum", **decay),
-        alpha=widgets.FloatSlider(value=0.99, min=0.5, max=0.999, description="α RMSProp", **decay),
-        beta1=widgets.FloatSlider(value=0.9, min=0.0, max=0.99, description="β1 Adam", **decay),
-        beta2=widgets.FloatSlider(value=0.999, min=0.5, max=0.9999, description="β2 Adam",
-                                  step=0.0001, readout_format=".4f", continuous_update=False),
+                                      description="optimisers", **wide),
+        surface=widgets.Dropdown(options=list(surfaces), description="surface", **wide),
+        lr=widgets.FloatLogSlider(value=first.lr, description="lr (SGD, Momentum)", **log_lr),
+        lr_adaptive=widgets.FloatLogSlider(value=first.lr_adaptive, description="lr (RMSProp, Adam)", **log_lr),
+        beta=widgets.FloatSlider(value=0.9, min=0.0, max=0.99, description="β (Momentum)", **decay),
+        alpha=widgets.FloatSlider(value=0.99, min=0.5, max=0.999, description="α (RMSProp)", **decay),
+        beta1=widgets.FloatSlider(value=0.9, min=0.0, max=0.99, description="β1 (Adam)", **decay),
+        beta2=widgets.FloatSlider(value=0.999, min=0.5, max=0.9999, description="β2 (Adam)",
+                                  step=0.0001, readout_format=".4f", continuous_update=False, **wide),
         x0=widgets.FloatSlider(value=first.start[0], min=first.xlim[0], max=first.xlim[1], step=0.1,
-                               description="start x", continuous_update=False),
+                               description="start x", continuous_update=False, **wide),
         y0=widgets.FloatSlider(value=first.start[1], min=first.ylim[0], max=first.ylim[1], step=0.1,
-                               description="start y", continuous_update=False),
+                               description="start y", continuous_update=False, **wide),
         steps=widgets.IntSlider(value=steps, min=10, max=3000, step=10, description="steps",
-                                continuous_update=False),
+                                continuous_update=False, **wide),
     )
 
     def reset_for_surface(change):

@@ -54,6 +54,7 @@ from . import integrity, nbtools, sandbox
 DRAW_ONLY_TAG = "draw-only"
 STATE_FILE = "grading.json"
 MAX_NOTEBOOK_BYTES = 20 * 1024**2
+CONNECTION_FOLDER_BYTES = 16 * 1024**2  # what a kernel may write to the folder of its sockets
 MAX_OUTPUT_BYTES = 2 * 1024**2  # per cell; more is dropped while the kernel runs
 OUR_MARKS = ("Graded zero:", "Held at zero for review:", "Not run:")
 # Run first in every grading kernel: defers matplotlib.pyplot until something draws (see the module).
@@ -71,6 +72,7 @@ class Settings:
     use_bwrap: bool
     sandbox_note: str  # "bubblewrap", or why the kernels run with resource limits only
     workers: int
+    require_sandbox: bool = False
 
 
 def load_settings(course: Path, workers: int | None = None, cell_timeout: float | None = None,
@@ -92,13 +94,14 @@ def load_settings(course: Path, workers: int | None = None, cell_timeout: float 
                             cell_timeout=float(cell),
                             notebook_timeout=float(notebook_timeout or ours.get("notebook_timeout", 600)))
     ok, note = sandbox.availability()
+    required = bool(require_sandbox if require_sandbox is not None else ours.get("require_sandbox", False))
     if ours.get("sandbox", True) is False or os.environ.get("COURSE_SANDBOX") == "off":
         ok, note = False, "bubblewrap turned off (CourseGrader.sandbox = False or COURSE_SANDBOX=off)"
     if not ok and (require_sandbox if require_sandbox is not None else ours.get("require_sandbox", False)):
         raise SystemExit(f"Refusing to grade without a sandbox (CourseGrader.require_sandbox): {note}")
     note = "bubblewrap" if ok else f"resource limits only ({note})"
     return Settings(course, config, coursedir.db_url, limits, ok, note,
-                    max(1, workers or int(ours.get("workers", 0)) or os.cpu_count() or 1))
+                    max(1, workers or int(ours.get("workers", 0)) or os.cpu_count() or 1), required)
 
 
 # --------------------------------------------------------------------------- one submission
@@ -134,16 +137,55 @@ class Plan:
     sha: str = ""
 
 
-def _fingerprint(folder: Path) -> str:
+def _fingerprint(folder: Path, max_files: int = 2000, max_depth: int = 12) -> str:
+    """A digest of a submission folder, read without following links or opening special files
+    (a FIFO would block, /dev/zero never ends), in bounded depth, file count and bytes per file."""
+    import stat
+
     digest = hashlib.sha256()
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and not path.is_symlink():
-                digest.update(str(path.relative_to(folder)).encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-            elif path.is_symlink():
-                digest.update(b"link:" + str(path.relative_to(folder)).encode())
+    if folder.is_symlink() or not folder.is_dir():
+        return digest.hexdigest()
+    stack, seen = [(folder, 0)], 0
+    while stack:
+        here, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > max_files:
+                digest.update(b"...too many files")
+                return digest.hexdigest()
+            rel = os.path.relpath(entry.path, folder).encode(errors="replace")
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                digest.update(b"unreadable:" + rel)
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                if depth < max_depth:
+                    stack.append((Path(entry.path), depth + 1))
+            elif stat.S_ISREG(info.st_mode):
+                digest.update(rel + b"\0" + str(info.st_size).encode())
+                try:
+                    with open(entry.path, "rb") as f:
+                        digest.update(hashlib.sha256(f.read(MAX_NOTEBOOK_BYTES + 1)).digest())
+                except OSError:
+                    digest.update(b"unreadable")
+            else:
+                digest.update(b"special:" + rel + str(stat.S_IFMT(info.st_mode)).encode())
     return digest.hexdigest()
+
+
+def _timestamp_problem(folder: Path) -> str:
+    """nbgrader reads timestamp.txt whole: only a small regular file will do."""
+    path = folder / "timestamp.txt"
+    if not os.path.lexists(path):
+        return ""
+    if path.is_symlink() or not path.is_file() or path.stat().st_size > 4096:
+        return "timestamp.txt in the submission is not a small regular file"
+    return ""
 
 
 def plan_submission(course: Path, assignment: str, student: str, notebook: str) -> Plan:
@@ -153,6 +195,10 @@ def plan_submission(course: Path, assignment: str, student: str, notebook: str) 
     folder = student_dir / assignment
     plan.sha = _fingerprint(folder)
     expected = f"{notebook}.ipynb"
+    if student_dir.is_symlink() or folder.is_symlink():
+        plan.status, plan.reason = "invalid notebook", (
+            f"submitted/{student}{'' if student_dir.is_symlink() else '/' + assignment} is a symbolic link, not a folder")
+        return plan
     if not folder.is_dir():
         strays = [p for p in student_dir.glob("*.ipynb")] + [p for p in student_dir.glob(f"*/{expected}")]
         if folder.is_symlink() or folder.exists():
@@ -187,7 +233,7 @@ def plan_submission(course: Path, assignment: str, student: str, notebook: str) 
     extra = [p for p in notebooks if p != plan.path]
     if extra:
         plan.notes.append("also found " + ", ".join(str(p.relative_to(folder)) for p in extra[:5]) + " (not graded)")
-    problem = _file_problem(plan.path)
+    problem = _file_problem(plan.path) or _timestamp_problem(folder)
     if problem:
         plan.status, plan.reason, plan.path = "invalid notebook", problem, None
     return plan
@@ -241,9 +287,13 @@ def execute_job(job: dict) -> dict:
 
     limits = sandbox.Limits(**job["limits"])
     use_bwrap = job["use_bwrap"] and sandbox.availability()[0]
+    if job["use_bwrap"] and not use_bwrap and job.get("require_sandbox"):
+        raise RuntimeError(f"bubblewrap cannot run on this worker ({sandbox.availability()[1]}) "
+                           "and CourseGrader.require_sandbox is set")
     nb = nbformat.reads(job["nb"], as_version=4)
     skip = set(job["skip"])
     ran: set[int] = set()
+    probed: list[bool] = []
     start = time.monotonic()
     deadline = start + limits.notebook_timeout
     stopped = ""
@@ -256,6 +306,14 @@ def execute_job(job: dict) -> dict:
         def preprocess_cell(self, cell, resources, index):
             if index in skip or cell.cell_type != "code":
                 return cell, resources
+            if not probed:
+                # Before any student code: can this kernel import the course package? If not, the
+                # grader's setup is at fault (the sandbox cannot see it), not the student.
+                probed.append(True)
+                reply = self.wait_for_reply(self.kc.execute("import course.grading._kernel_preamble", silent=True,
+                                                            store_history=False))
+                if not reply or reply["content"].get("status") != "ok":
+                    raise _SetupFailed()
             if time.monotonic() > deadline:
                 raise _OutOfTime()
             return super().preprocess_cell(cell, resources, index)
@@ -283,10 +341,34 @@ def execute_job(job: dict) -> dict:
             timeout_func=lambda cell: max(1, int(min(limits.cell_timeout, deadline - time.monotonic()))),
             kernel_name="python3")
         executor._output_bytes = {}
+        watching = threading.Event()
+        overfull: list[bool] = []
+
+        def watch_connection_folder():
+            # The one host folder the kernel can write to holds its sockets: a few bytes. Anything
+            # big there is the kernel filling the grader's disk, so the kernel is stopped.
+            while not watching.wait(0.5):
+                try:
+                    used = sum(e.stat(follow_symlinks=False).st_size for e in os.scandir(conn))
+                except OSError:
+                    continue
+                if used > CONNECTION_FOLDER_BYTES:
+                    overfull.append(True)
+                    try:
+                        os.killpg(km.provisioner.pgid, 9)
+                    except Exception:
+                        pass
+                    return
+
+        watcher = threading.Thread(target=watch_connection_folder, daemon=True)
+        watcher.start()
         try:
             executor.preprocess(nb, {"metadata": {"path": work}}, km=km)
         except _OutOfTime:
             stopped = f"the notebook ran past its {limits.notebook_timeout:g} s limit and was stopped"
+        except _SetupFailed:
+            stopped = ("the grading kernel could not import the course package: the grader's setup is at "
+                       "fault, not the student (is the course installed where the sandbox can see it?)")
         except Exception as error:  # DeadKernelError, a kernel that never started, ...
             name = type(error).__name__
             if "Dead" in name or "died" in str(error).lower():
@@ -300,15 +382,15 @@ def execute_job(job: dict) -> dict:
             else:
                 stopped = f"the notebook could not be run ({name}: {str(error)[:200]})"
         finally:
+            watching.set()
             try:
                 if km.has_kernel:
                     run_sync(km.shutdown_kernel)(now=True)
             except Exception:
                 pass
-        if not stopped and any(o.get("output_type") == "error" and "No module named 'course'" in str(o.get("evalue"))
-                               for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])[:1]):
-            stopped = ("the grading kernel could not import the course package: the grader's setup is at "
-                       "fault, not the student (is the course installed where the sandbox can see it?)")
+        if overfull:
+            stopped = ("the kernel was stopped for writing more than "
+                       f"{CONNECTION_FOLDER_BYTES // 1024**2} MB outside its private /tmp")
         timed_out_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
             o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError" for o in c.get("outputs", []))]
     finally:
@@ -318,6 +400,10 @@ def execute_job(job: dict) -> dict:
 
 
 class _OutOfTime(Exception):
+    pass
+
+
+class _SetupFailed(Exception):
     pass
 
 
@@ -389,7 +475,13 @@ class ClassGrader:
         self.log = log
         self.release, self.notebook = self._register()
         self.source = nbtools.read(nbtools.notebook_path(assignment, self.course / "source"))
-        self.source_sha = hashlib.sha256(json.dumps(self.source, sort_keys=True).encode()).hexdigest()
+        # What decides a grade besides the submission: the instructor's notebook, the checks and the
+        # configuration. A change to any of them grades everyone again.
+        decided_by = json.dumps(self.source, sort_keys=True).encode()
+        for path in (Path(__file__).resolve().parents[1] / "checks.py", self.course / "grader_config.py",
+                     self.course / "nbgrader_config.py"):
+            decided_by += path.read_bytes() if path.is_file() else b""
+        self.source_sha = hashlib.sha256(decided_by).hexdigest()
         self.draw_only = {nbtools.source_text(c) for c in self.release["cells"]
                           if DRAW_ONLY_TAG in c.get("metadata", {}).get("tags", []) and not nbtools.nbgrader_meta(c)}
         self.titles, self.exercise_of = _cell_titles(self.release)
@@ -439,7 +531,7 @@ class ClassGrader:
     def run(self, students: list[str] | None = None, regrade: bool = False, dask: str | None = None,
             feedback: bool = True) -> list[Row]:
         chosen = students if students is not None else self.students()
-        plans = [plan_submission(self.course, self.assignment, s, self.notebook) for s in chosen]
+        plans = [self._plan(s) for s in chosen]
         rows: dict[str, Row] = {}
         todo: list[Plan] = []
         for plan in plans:
@@ -520,6 +612,13 @@ class ClassGrader:
         self.log(f"graded {total} in {time.monotonic() - started:.1f} s")
         return ordered
 
+    def _plan(self, student: str) -> Plan:
+        try:
+            return plan_submission(self.course, self.assignment, student, self.notebook)
+        except Exception as error:  # whatever is in the folder, this student gets a row
+            return Plan(student, status="error", reason=f"the submission folder could not be read "
+                                                         f"({type(error).__name__}: {str(error)[:200]})")
+
     def _previous(self, plan: Plan) -> Row | None:
         path = self.course / "autograded" / plan.student / self.assignment / STATE_FILE
         try:
@@ -538,13 +637,29 @@ class ClassGrader:
 
         nb = nbformat.read(plan.path, as_version=4)
         flags = list(integrity.scan_notebook(json.loads(nbformat.writes(nb)), self.release, self.source))
+        # A cell pasted from another notebook carries a grade_id this one does not know: as plain
+        # code it runs (and is scanned) like any cell of the student's, rather than failing the
+        # metadata check and taking the whole notebook down with it.
+        # Likewise a copy of a cell (JupyterLab copies its metadata): the last cell with a grade_id
+        # keeps it, as nbgrader's DeduplicateIds would, and the earlier ones become plain code.
+        known = set(nbtools.cells_by_grade_id(self.release))
+        last = {cell.get("metadata", {}).get("nbgrader", {}).get("grade_id"): i for i, cell in enumerate(nb.cells)}
+        for i, cell in enumerate(nb.cells):
+            meta = cell.get("metadata", {}).get("nbgrader")
+            if meta is not None and (meta.get("grade_id") not in known or last.get(meta.get("grade_id")) != i):
+                del cell.metadata["nbgrader"]
         resources = self._resources(plan.student)
         for cls in (ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells, CheckCellMetadata):
             nb, resources = cls(config=self.s.config).preprocess(nb, resources)
+        # Scan again what will really run: nbgrader keeps the last of cells sharing a grade_id and
+        # strips the others to plain cells, which the scan of the file as submitted took for tests.
+        flags += [f for f in integrity.scan_notebook(json.loads(nbformat.writes(nb)), self.release, self.source)
+                  if f not in flags]
         skip = [i for i, c in enumerate(nb.cells)
                 if c.cell_type == "code" and not nbtools.nbgrader_meta(c) and nbtools.source_text(c) in self.draw_only]
         limits = self.s.limits
         job = {"nb": nbformat.writes(nb), "skip": skip, "use_bwrap": self.s.use_bwrap,
+               "require_sandbox": self.s.require_sandbox,
                "limits": dict(memory=limits.memory, cell_timeout=limits.cell_timeout,
                               notebook_timeout=limits.notebook_timeout, file_size=limits.file_size,
                               tmp_size=limits.tmp_size, open_files=limits.open_files)}
@@ -580,6 +695,10 @@ class ClassGrader:
             if cell.cell_type == "code" and i not in ran and i not in skip:
                 cell.outputs = [nbformat.v4.new_output("error", ename="NotRun", traceback=[],
                                                        evalue=f"Not run: {stopped or 'the cell did not run'}")]
+            elif nbtools.is_autograded_test(cell):
+                # nbgrader reads a test cell's first execute_result as a partial score, before any
+                # error after it; the course's tests return nothing, so a result there is injected
+                cell.outputs = [o for o in cell.outputs if o.get("output_type") != "execute_result"]
         resources = self._resources(plan.student)
         # (nbgrader's list ends with CheckCellMetadata again; the sanitizing pass already ran it)
         for cls in (IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties):
@@ -600,7 +719,8 @@ class ClassGrader:
             submission_sha256=plan.sha, source_sha256=self.source_sha, seconds=round(result["seconds"], 2))
         notes = list(plan.notes)
         if stopped:
-            row.status = ("timed out" if "limit" in stopped else "kernel died" if "died" in stopped else "error")
+            row.status = ("timed out" if "limit" in stopped else
+                          "kernel died" if "died" in stopped or "stopped for writing" in stopped else "error")
             notes.insert(0, stopped + "; the cells that ran keep their points, the rest score zero")
         elif result["timed_out_cells"]:
             row.status = "timed out"
@@ -659,12 +779,18 @@ class ClassGrader:
         with Gradebook(self.s.db_url) as gb:
             submission = gb.find_submission(self.assignment, student)
             for nb in submission.notebooks:
+                comments = {c.name: c for c in nb.comments}
                 for g in nb.grades:
-                    if not hold or g.auto_score is not None:
-                        g.manual_score = 0.0
-                        g.needs_manual_grade = hold
-                for c in nb.comments:
-                    c.manual_comment = comment
+                    if hold and g.auto_score is None:
+                        continue  # a written answer waits for its person either way
+                    ours_before = (comments.get(g.name) and (comments[g.name].manual_comment or "").startswith(OUR_MARKS))
+                    if g.manual_score is not None and not ours_before:
+                        continue  # an instructor's own grade stands
+                    g.manual_score = 0.0
+                    g.needs_manual_grade = hold
+                    c = comments.get(g.name)
+                    if c is not None and (not c.manual_comment or c.manual_comment.startswith(OUR_MARKS)):
+                        c.manual_comment = comment
             gb.db.commit()
 
     def _cell_list(self) -> list[dict]:
@@ -720,11 +846,11 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _nbgrader(args: list[str], course: Path) -> subprocess.CompletedProcess:
+def _nbgrader(args: list[str], course: Path, timeout: float | None = None) -> subprocess.CompletedProcess:
     bin_dir = Path(sys.executable).parent
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
     exe = shutil.which("nbgrader", path=env["PATH"]) or "nbgrader"
-    return subprocess.run([exe, *args], cwd=course, env=env, capture_output=True, text=True)
+    return subprocess.run([exe, *args], cwd=course, env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def _with_gradebook(db_url: str, action):
@@ -754,14 +880,13 @@ def _clear_our_marks(gb, assignment: str, student: str) -> None:
     submission = gb.find_submission(assignment, student)
     for nb in submission.notebooks:
         ours = {c.name for c in nb.comments if (c.manual_comment or "").startswith(OUR_MARKS)}
-        if not ours:
-            continue
         for c in nb.comments:
             if c.name in ours:
                 c.manual_comment = None
-        for g in nb.grades:
-            g.manual_score = None
-            g.needs_manual_grade = g.auto_score is None and g.cell.cell_type == "markdown" or False
+        for g in nb.grades:  # only the grades this tool set; an instructor's own stay
+            if g.name in ours:
+                g.manual_score = None
+                g.needs_manual_grade = g.auto_score is None
     gb.db.commit()
 
 
@@ -897,7 +1022,30 @@ def collect(assignment: str, settings: Settings, log=print) -> None:
     inbound = Path(exchange) / course_id / "inbound"
     if not inbound.is_dir() or not any(inbound.glob(f"*+{assignment}+*")):
         return
-    proc = _nbgrader(["collect", assignment, "--update"], settings.course)
+    # nbgrader's collect copies what links point to: a link in a student's inbound folder could
+    # bring the solutions, or /dev/zero, into submitted/. Such submissions are left uncollected.
+    import stat
+
+    unsafe = set()
+    for entry in inbound.glob(f"*+{assignment}+*"):
+        user = entry.name.split("+")[0]
+        for root, dirs, files in os.walk(entry):
+            for name in dirs + files:
+                mode = os.lstat(os.path.join(root, name)).st_mode
+                if stat.S_ISLNK(mode) or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+                    unsafe.add(user)
+        if entry.is_symlink():
+            unsafe.add(user)
+    args = ["collect", assignment, "--update"]
+    if unsafe:
+        args.append("--CourseDirectory.student_id_exclude=" + ",".join(sorted(unsafe)))
+        log("WARNING: not collected (the submission holds a symbolic link or a special file): "
+            + ", ".join(sorted(unsafe)))
+    try:
+        proc = _nbgrader(args, settings.course, timeout=900)
+    except subprocess.TimeoutExpired:
+        log("WARNING: nbgrader collect did not finish in 15 minutes; grading what is in submitted/")
+        return
     log(f"collected {assignment} from the exchange ({inbound})" if proc.returncode == 0 else
         f"WARNING: nbgrader collect failed; grading what is in submitted/:\n{proc.stderr[-2000:]}")
 
@@ -945,9 +1093,12 @@ def grade(assignment: str, course: Path = Path("."), students: list[str] | None 
     if report:
         from .report import write_report
 
-        everyone = [grader._previous(p) for p in (plan_submission(settings.course, assignment, s, grader.notebook)
-                                                 for s in grader.students())]
-        all_rows = [r.as_dict() for r in everyone if r is not None] or [r.as_dict() for r in rows]
+        all_rows = []  # every student's latest result for this assignment, including this run's
+        for path in sorted((settings.course / "autograded").glob(f"*/{assignment}/{STATE_FILE}")):
+            try:
+                all_rows.append(json.loads(path.read_text()))
+            except (OSError, ValueError):
+                pass
         log(f"report: {write_report(settings.course, assignment, all_rows)}")
     log(summary_table(rows, settings))
     log(f"grades: {settings.course / 'grades.csv'}")

@@ -57,6 +57,13 @@ def check(assignment: str, course: Path = Path("."), notebook: Path | None = Non
         for name in ("nbgrader_config.py", "grader_config.py"):
             if (course / name).exists():
                 shutil.copy(course / name, scratch / name)
+        # a gradebook and exchange of the scratch course's own, whatever the course's config says
+        # (a shared PostgreSQL gradebook must not gain a student "me")
+        if not (scratch / "nbgrader_config.py").exists():
+            (scratch / "nbgrader_config.py").write_text("c = get_config()  # noqa: F821\n")
+        with open(scratch / "nbgrader_config.py", "a", encoding="utf-8") as f:
+            f.write(f"\nc.CourseDirectory.db_url = {('sqlite:///' + str(scratch / 'gradebook.db'))!r}\n"
+                    f"c.Exchange.root = {str(scratch / 'exchange')!r}\n")
         name = nbtools.notebook_path(assignment, scratch / "source").name
         target = scratch / "submitted" / STUDENT / assignment / name
         target.parent.mkdir(parents=True)

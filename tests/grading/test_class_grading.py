@@ -124,8 +124,34 @@ def hostile_class(tmp_path_factory):
         # an endless loop that swallows the interrupt: the notebook's time limit stops it
         "stubborn": fill({"sigmoid": "def sigmoid(z):\n    while True:\n        try:\n            while True:\n                pass\n        except KeyboardInterrupt:\n            pass\n"}),
     }
+    # a hostile cell wearing a test cell's grade_id, placed before the real test: nbgrader keeps the
+    # last of the two and runs this one as plain code, so the scan must read it as such
+    dup = fill({})
+    test_cell = next(c for c in dup["cells"] if nbtools.nbgrader_meta(c).get("grade_id") == "test_relu_values")
+    impostor = dict(test_cell, id="impostor", source="import builtins\nbuiltins.isinstance = lambda *args: True\n")
+    dup["cells"].insert(dup["cells"].index(test_cell), impostor)
+    subs["impostor"] = dup
+    # a result shown in a test cell before its error: nbgrader would read it as a partial score
+    subs["injector"] = fill({"relu": "import sys\ndef relu(z):\n    sys.displayhook(1.0)\n    raise ValueError('no')\n"})
+    # fills the one host folder its kernel can write to (where the kernel's sockets are)
+    subs["filler"] = fill({"relu": (
+        "import sys\n"
+        "def relu(z):\n"
+        "    folder = sys.argv[sys.argv.index('-f') + 1].rsplit('/', 1)[0]\n"
+        "    for i in range(8):\n"
+        "        open(f'{folder}/fill{i}', 'wb').write(b'0' * 50_000_000)\n"
+        "    return np.maximum(z, 0.0)\n")})
+    # an honest student who pasted a graded cell from another course's notebook
+    pasted = fill({})
+    pasted["cells"].append({"cell_type": "code", "id": "pasted", "execution_count": None, "outputs": [],
+                            "metadata": {"nbgrader": {"schema_version": 3, "grade": True, "solution": False,
+                                                      "locked": True, "grade_id": "from_elsewhere", "points": 1}},
+                            "source": "x_elsewhere = 1\n"})
+    subs["pasted"] = pasted
     for student, nb in subs.items():
         nbtools.write(nb, course / "submitted" / student / A / name)
+    nbtools.write(subs["solution"], course / "submitted" / "fifo" / A / name)
+    os.mkfifo(course / "submitted" / "fifo" / A / "timestamp.txt")
     sub = course / "submitted"
     (sub / "empty" / A).mkdir(parents=True)
     (sub / "stray").mkdir()
@@ -161,7 +187,7 @@ def _cells(r, student):
 def test_every_student_has_a_row_with_a_reason(hostile_class):
     rows = hostile_class["rows"]
     expected = {"solution", "crasher", "hog", "flooder", "snoop", "netcat", "stubborn", "empty", "stray",
-                "misnamed", "twonames", "linker", "binary"}
+                "misnamed", "twonames", "linker", "binary", "impostor", "injector", "filler", "pasted", "fifo"}
     assert set(rows) == expected, hostile_class["proc"].stdout[-3000:]
     for student, row in rows.items():
         assert row["status"] and row["max_score"], row
@@ -177,6 +203,19 @@ def test_every_student_has_a_row_with_a_reason(hostile_class):
     assert (rows["binary"]["status"], float(rows["binary"]["score"])) == ("invalid notebook", 0)
     # a misnamed notebook is graded, and the reason says what was graded
     assert float(rows["misnamed"]["score"]) == total and "forward_pass (1).ipynb" in rows["misnamed"]["reason"]
+
+
+def test_tricks_found_by_the_review_earn_nothing(hostile_class):
+    r = hostile_class
+    rows = r["rows"]
+    assert rows["impostor"]["status"] == "held for review", rows["impostor"]
+    injector = _cells(r, "injector")
+    assert all(injector[g]["auto_points"] == 0 for g in RELU_TESTS), injector["test_relu_values"]
+    assert "outside its private /tmp" in rows["filler"]["reason"] and float(rows["filler"]["score"]) == 0, rows["filler"]
+    assert (rows["fifo"]["status"], float(rows["fifo"]["score"])) == ("invalid notebook", 0), rows["fifo"]
+    assert "timestamp.txt" in rows["fifo"]["reason"]
+    # the pasted cell runs as plain code: an honest student keeps every point
+    assert rows["pasted"]["status"] == "graded" and float(rows["pasted"]["score"]) == sum(r["points"].values()), rows["pasted"]
 
 
 def test_a_crashing_kernel_keeps_only_what_ran_before_it(hostile_class):
