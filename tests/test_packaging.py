@@ -14,7 +14,7 @@ import urllib.request
 
 import yaml
 
-from conftest import BIN, ROOT, run_tool, tool_env
+from conftest import ROOT, run_tool, tool_env
 
 
 def _pinned(requirement: str) -> tuple[str, str]:
