@@ -241,23 +241,32 @@ def plot_study(results: dict, axes=None):
 class DigitView:
     """One digit and the model's probabilities for it, side by side; :meth:`show` redraws the
     same artists for another image. ``probabilities: (N, 10)`` (e.g. the student's softmax of
-    the scores), ``X: (N, 64)``, ``y: (N,)``."""
+    the scores), ``X: (N, 64)``, ``y: (N,)``. ``axes``: two axes to draw on (default: a new figure)."""
 
-    def __init__(self, probabilities, X, y):
+    def __init__(self, probabilities, X, y, axes=None):
         self.probabilities = np.asarray(probabilities, dtype=float)
         self.X, self.y = np.asarray(X), np.asarray(y)
-        self.fig, (self.ax_image, self.ax_bars) = plt.subplots(1, 2, figsize=(8, 3.2),
-                                                               gridspec_kw={"width_ratios": [1, 1.6]})
+        if axes is None:
+            _, axes = plt.subplots(1, 2, figsize=(8, 3.2), gridspec_kw={"width_ratios": [1, 1.6]})
+            axes[0].figure.tight_layout()
+        self.ax_image, self.ax_bars = axes
+        self.fig = self.ax_image.figure
         self.image = self.ax_image.imshow(_image(self.X[0]), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
-        self.ax_image.set_axis_off()
+        self.ax_image.set_xticks([])
+        self.ax_image.set_yticks([])
+        self.ax_image.set_title(" ")
         self.bars = self.ax_bars.bar(range(10), self.probabilities[0], color=OKABE_ITO["sky"])
         self.ax_bars.set(xticks=range(10), ylim=(0, 1.05), xlabel="digit", ylabel="probability",
                          title="The model's probabilities")
-        self.fig.tight_layout()
+        self.description = ""
+
+    def dynamic_artists(self) -> list:
+        """The artists :meth:`show` changes (for :meth:`LiveFigure.track`)."""
+        return [self.image, *self.bars, self.ax_image.title]
 
     def show(self, index: int):
         """Redraw for image ``index``: the image, each bar's height, the true digit's bar in green
-        and a wrongly predicted digit's bar in vermillion."""
+        and a wrongly predicted digit's bar in vermillion. Returns the figure."""
         p = self.probabilities[index]
         guess, truth = int(np.argmax(p)), int(self.y[index])
         self.image.set_data(_image(self.X[index]))
@@ -266,33 +275,69 @@ class DigitView:
             bar.set_color(OKABE_ITO["green"] if digit == truth else
                           OKABE_ITO["vermillion"] if digit == guess else OKABE_ITO["sky"])
         verdict = "right" if guess == truth else "wrong"
-        self.ax_image.set_title(f"image {index}: true {truth}, predicted {guess} ({verdict})")
+        self.ax_image.set_title(f"image {index}: true {truth}, predicted {guess} ({verdict})", fontsize=10)
+        second = int(np.argsort(p)[-2])
+        other = (f"the runner-up is {second} at {p[second]:.2f}" if guess == truth
+                 else f"the true digit, {truth}, has {p[truth]:.2f}")
+        self.description = (f"Test image {index} of {len(self.y)}, a handwritten {truth}. The model predicts "
+                            f"{guess} with probability {p[guess]:.2f} ({verdict}); {other}.")
         return self.fig
 
 
 def digit_explorer(probabilities, X, y):
     """A slider over the images and a switch to step through the mistakes only; each move redraws
-    the artists of one :class:`DigitView` in place. Returns the view."""
+    the artists of one :class:`DigitView` in place (in a :class:`~course.explorers._live.LiveFigure`).
+
+    ``probabilities``: ``(N, 10)``, or a function of ``X`` returning them (e.g. the student's softmax
+    of their network's scores), called here so that an unwritten function gives a message, not an
+    error. Returns the view."""
     import ipywidgets as widgets
     from IPython.display import display
 
-    view = DigitView(probabilities, X, y)
-    plt.close(view.fig)
-    wrong = np.flatnonzero(np.argmax(view.probabilities, axis=1) != view.y)
-    only_wrong = widgets.Checkbox(value=False, description=f"only the {len(wrong)} mistakes")
+    from ._live import LiveFigure, explorer_box, problem_message
+
+    X, y = np.asarray(X), np.asarray(y)
+    problem = ""
+    try:
+        probabilities = np.asarray(probabilities(X) if callable(probabilities) else probabilities, dtype=float)
+        if probabilities.shape != (len(y), 10):
+            raise ValueError(f"the probabilities have shape {probabilities.shape}, expected {(len(y), 10)}")
+    except NameError as error:  # a cell above not run yet (or failed), e.g. the one that trains `final`
+        problem = f"{error}: run the cells above first (section 7 trains the final network), then this one."
+    except Exception as error:  # unwritten or a bug: say so, show the images anyway
+        problem = problem_message(error, "softmax, mlp_forward and train_digits_classifier")
+    if problem:
+        probabilities = np.zeros((len(y), 10))
+
+    live = LiveFigure(figsize=(8, 3.3), ncols=2, gridspec_kw={"width_ratios": [1, 1.6]})
+    view = DigitView(probabilities, X, y, axes=live.axes)
+    live.track(*view.dynamic_artists())
+    live.notice(problem or None)
+    wrong = np.flatnonzero(np.argmax(view.probabilities, axis=1) != view.y) if not problem else np.array([], int)
+    readable = dict(style={"description_width": "initial"})
     slider = widgets.IntSlider(value=0, min=0, max=len(view.y) - 1, description="image",
-                               continuous_update=False)
-    handle = display(view.show(0), display_id=True)
+                               continuous_update=False, layout=widgets.Layout(width="420px"), **readable)
+    only_wrong = widgets.Checkbox(value=False, description=f"only the {len(wrong)} mistakes", indent=False,
+                                  disabled=bool(problem), layout=widgets.Layout(width="auto"))
 
     def chosen() -> int:
         return int(wrong[slider.value]) if only_wrong.value and len(wrong) else int(slider.value)
 
+    def redraw(*_):
+        view.show(chosen())
+        extra = f" Showing mistake {slider.value + 1} of {len(wrong)}." if only_wrong.value and len(wrong) else ""
+        live.redraw(problem or view.description + extra)
+
     def on_switch(_):
+        slider.unobserve(redraw, names="value")
         slider.max = max(len(wrong) - 1, 0) if only_wrong.value else len(view.y) - 1
         slider.value = 0
-        handle.update(view.show(chosen()))
+        slider.observe(redraw, names="value")
+        redraw()
 
-    slider.observe(lambda _: handle.update(view.show(chosen())), names="value")
+    slider.observe(redraw, names="value")
     only_wrong.observe(on_switch, names="value")
-    display(widgets.HBox([slider, only_wrong]))
+    redraw()
+    display(explorer_box([[slider, only_wrong]], live))
+    view.controls, view.live = {"image": slider, "mistakes": only_wrong}, live
     return view

@@ -146,12 +146,61 @@ def test_digit_view_redraws_the_same_artists():
     assert matplotlib.colors.to_hex(bars[int(y[1])].get_facecolor()) == dg.OKABE_ITO["green"].lower()
 
 
-def test_digit_explorer_builds_widgets():
-    pytest.importorskip("ipywidgets")
+@pytest.fixture
+def explorer(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
     X, y = load_digits("test")
-    p = np.eye(10)[y]
-    view = dg.digit_explorer(p, X, y)
-    assert isinstance(view, dg.DigitView)
+    p = np.full((len(y), 10), 0.02)
+    p[np.arange(len(y)), y] = 0.82
+    wrong = np.arange(5, len(y), 40)       # these images are predicted as the next digit
+    p[wrong] = np.roll(p[wrong], 1, axis=1)
+    return dg.digit_explorer(lambda images: p[: len(images)], X, y), shown, X, y, p, wrong
+
+
+def test_digit_explorer_moves_through_the_images(explorer):
+    view, shown, X, y, p, wrong = explorer
+    assert shown == [shown[0]] and "course-explorer" in shown[0]._dom_classes
+    live, slider, only_wrong = view.live, view.controls["image"], view.controls["mistakes"]
+    assert slider.max == len(y) - 1 and only_wrong.description == f"only the {len(wrong)} mistakes"
+    image, bars, before = view.image, list(view.bars), live.image.value
+    slider.value = 7
+    assert live.image.value != before and view.image is image and list(view.bars) == bars
+    np.testing.assert_array_equal(view.image.get_array(), X[7].reshape(8, 8))
+    np.testing.assert_allclose([bar.get_height() for bar in bars], p[7])
+    assert f"Test image 7 of {len(y)}, a handwritten {y[7]}" in live.description
+    assert f"predicts {y[7]} with probability 0.82 (right)" in live.description
+
+    only_wrong.value = True              # the slider now steps through the mistakes
+    assert slider.max == len(wrong) - 1 and slider.value == 0
+    slider.value = 2
+    index = wrong[2]
+    np.testing.assert_array_equal(view.image.get_array(), X[index].reshape(8, 8))
+    guess = (y[index] + 1) % 10
+    assert matplotlib.colors.to_hex(bars[guess].get_facecolor()) == dg.OKABE_ITO["vermillion"].lower()
+    assert f"image {index}: true {y[index]}, predicted {guess} (wrong)" == view.ax_image.get_title()
+    assert f"Showing mistake 3 of {len(wrong)}" in live.description
+
+
+def test_digit_explorer_explains_unwritten_functions(monkeypatch, capsys):
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: None)
+    X, y = load_digits("test")
+
+    def stub(images):
+        raise NotImplementedError()
+
+    view = dg.digit_explorer(stub, X, y)
+    assert view.live.notice_shown and "Write softmax, mlp_forward and train_digits_classifier" in view.live.description
+    view.controls["image"].value = 3      # the images still move, the message stays
+    assert "Write softmax" in view.live.description and view.controls["mistakes"].disabled
+    view = dg.digit_explorer(lambda images: undefined_name, X, y)  # noqa: F821 (a cell not run yet)
+    assert view.live.description.startswith("name 'undefined_name' is not defined: run the cells above first")
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
 
 
 def test_show_digits_shows_images_with_captions():

@@ -82,7 +82,9 @@ def test_plot_draws_the_students_norms_and_histograms(data):
     assert plot.ax_norm.get_yscale() == "log"
     assert plot.ax_norm.get_xlabel() and plot.ax_norm.get_ylabel() and plot.ax_norm.get_title()
     # first, middle and last of the 6 hidden layers, each histogram a distribution over [-1, 1]
-    assert [t.get_text() for t in plot.legend.get_texts()] == ["hidden layer 1", "hidden layer 3", "hidden layer 6"]
+    assert plot.shown_layers == [1, 3, 6]
+    assert [t.get_text() for t in plot.legend.get_texts()] == ["first hidden layer", "middle hidden layer",
+                                                               "last hidden layer"]
     hidden = forward(X, params, "tanh")[1]
     for stairs, layer in zip(plot.histograms, (1, 3, 6)):
         values, edges = stairs.get_data().values, stairs.get_data().edges
@@ -123,23 +125,57 @@ def test_a_stub_gives_a_message_not_a_traceback(data, capsys):
 
 def test_explorer_redraws_on_every_control(data, monkeypatch):
     import IPython.display
-    import ipywidgets as widgets
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
     X, y = data
     plot = gf.gradient_flow_explorer(init, norms, loss_and_grads, forward, X, y, depth=6, width=16)
-    controls, stack = {}, [shown[-1]]
-    while stack:
-        w = stack.pop()
-        if isinstance(w, (widgets.IntSlider, widgets.Dropdown)):
-            controls[w.description] = w
-        stack.extend(getattr(w, "children", ()))
-    assert set(controls) == {"depth", "activation", "init"}
-    line = plot.norm_line
+    assert len(shown) == 1 and "course-explorer" in shown[0]._dom_classes
+    live, controls = plot.live, plot.controls
+    assert [controls[k].description for k in ("depth", "activation", "init")] == ["depth (layers)", "activation",
+                                                                                  "initialisation"]
+    assert all(c.style.description_width == "initial" for c in controls.values())  # labels never cut
+    line, before = plot.norm_line, live.image.value
     controls["depth"].value = 9
-    assert len(plot.norm_line.get_xdata()) == 9
+    assert live.image.value != before and plot.norm_line is line
+    params = init([12] + [16] * 8 + [4], np.random.default_rng(0), "small")
+    expected = norms(loss_and_grads(X, y, params, "sigmoid")[1])
+    assert np.allclose(plot.norm_line.get_ydata(), expected) and len(plot.norm_line.get_xdata()) == 9
+    low, high = plot.ax_norm.get_ylim()
+    assert low <= min(expected) and max(expected) <= high  # every point is inside the axis
+    assert (f"gradient norm is {expected[-1]:.1e} at layer 9 (the output) and {expected[0]:.1e} at layer 1"
+            in live.description)
+    hidden = forward(X, params, "sigmoid")[1]
+    assert f"{np.std(hidden[1][0]):.2g} in layer 1" in live.description
+    before = live.image.value
     controls["activation"].value = "relu"
     controls["init"].value = "he"
-    assert plot.norm_line is line and CALLS["init"] == 4
+    assert live.image.value != before and "9-layer relu network with he initialisation" in live.description
+    assert plot.norm_line is line and CALLS["init"] == 5  # 4 settings shown, and one init of this test's own
     assert plot.histograms[0].get_data().edges[-1] == gf.RANGES["relu"][1]
+
+
+def test_explorer_explains_unwritten_code_in_its_caption(data, monkeypatch, capsys):
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: None)
+    X, y = data
+
+    def stub(*args, **kwargs):
+        raise NotImplementedError()
+
+    plot = gf.gradient_flow_explorer(stub, norms, loss_and_grads, forward, X, y, depth=6, width=16)
+    assert "Write init_mlp" in plot.live.description and plot.note.get_visible()
+    plot.controls["depth"].value = 8  # still a message, no traceback
+    assert "Write init_mlp" in plot.live.description
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_log_limits_hold_until_the_data_need_new_ones():
+    current = (1e-6, 1e2)
+    assert gf._log_limits(current, np.array([1e-5, 1e-1])) == current
+    low, high = gf._log_limits(current, np.array([1e-9, 1e-1]))  # outgrown: whole decades, room to spare
+    assert low <= 1e-9 and high >= 1e-1 and np.log10(low) % 2 == 0 and np.log10(high) % 2 == 0
+    low, high = gf._log_limits((1e-30, 1e2), np.array([0.1, 1.0]))  # data in a sliver of the axis: zoom in
+    assert 1e-3 <= low <= 0.1 and 1.0 <= high <= 1e2

@@ -151,14 +151,63 @@ def test_plots_draw_every_node():
     rec = ge.record_backward(o)
     for step in (0, 1, 2, -1, 100):
         ax = ge.plot_backward_step(rec, step)
-        assert sum("value" in t.get_text() for t in ax.texts) == len(rec.nodes)
+        shown = [t.get_text() for t in ax.texts if t.get_visible()]
+        # one box per node (the active node's highlight is a copy of its box), one gradient per node
+        assert len({t for t in shown if "value" in t}) == len(rec.nodes) == sum("grad" in t for t in shown)
     ax = ge.plot_graph(rec.nodes, rec.edges)
     assert "grad" in " ".join(t.get_text() for t in ax.texts)
 
 
-def test_graph_stepper_runs_and_catches_unfinished_code(capsys):
-    recordings = ge.graph_stepper(Node, {"worked": ge.worked_example, "tiny": lambda V: V(2.0) * V(3.0)})
-    assert set(recordings) == {"worked", "tiny"}
-    assert len(recordings["tiny"].frames) == 3
-    assert ge.graph_stepper(Unfinished) is None
-    assert "Finish every part of Value" in capsys.readouterr().out
+def _tiny(V):
+    a, b = V(2.0), V(3.0)
+    a.label, b.label = "a", "b"
+    out = a * b
+    out.label = "out"
+    return out
+
+
+def _shown_grads(plot):
+    return {getattr(n, "label", ""): plot.grads[id(n)].get_text().strip() for n in plot.nodes}
+
+
+def test_graph_stepper_replays_the_students_backward_pass():
+    stepper = ge.GraphStepper(Node, {"worked": ge.worked_example, "tiny": _tiny})
+    assert set(stepper.recordings) == {"worked", "tiny"} and len(stepper.recordings["tiny"].frames) == 3
+    live, plot = stepper.live, stepper.plots["worked"]
+    assert stepper.slider.max == 4 and "frame 0 of 4" in live.description
+    assert set(_shown_grads(plot).values()) == {"grad ?"}, "after the forward pass no gradient is known"
+    background, artists = live._background, plot.changing
+    frames = [live.image.value]
+    for step in range(1, 5):
+        stepper.slider.value = step
+        frames.append(live.image.value)
+        assert live._background is background and plot.changing == artists, "updated, not rebuilt"
+    assert len(set(frames)) == 5, "every frame looks different"
+    # the last frame: the gradients of f = (a b + c) d at a=2, b=-3, c=10, d=-2, worked out by hand
+    assert _shown_grads(plot) == {"a": "grad 6", "b": "grad -4", "c": "grad -2", "d": "grad 4", "e": "grad -2",
+                                  "g": "grad -2", "f": "grad 1"}
+    e = next(n for n in plot.nodes if n.label == "e")
+    assert [n.label for n in plot.nodes if plot.outlines[id(n)].get_visible()] == ["e"]
+    assert sorted(parent.label for parent, arrow in plot.arrows if arrow.get_visible()) == ["e", "e"]
+    assert "frame 4 of 4" in live.description and "e (*) passes grad -2 back to a, b" in live.description
+    assert e.grad == -2.0
+
+    stepper.menu.value = "tiny"
+    assert stepper.slider.value == 0 and stepper.slider.max == 2
+    assert "Graph 'tiny', frame 0 of 2" in live.description
+    assert plot.ax.get_visible() is False and stepper.plots["tiny"].ax.get_visible() is True
+    stepper.slider.value = 2
+    assert _shown_grads(stepper.plots["tiny"]) == {"a": "grad 3", "b": "grad 2", "out": "grad 1"}
+
+
+def test_graph_stepper_explains_unfinished_code(capsys, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    stepper = ge.graph_stepper(Unfinished)
+    assert shown == [stepper.widget] and "course-explorer" in stepper.widget._dom_classes
+    assert "Finish every part of Value" in stepper.live.description and stepper.live.notice_shown
+    assert stepper.live.image.value
+    captured = capsys.readouterr()
+    assert captured.err == "" and "Traceback" not in captured.out

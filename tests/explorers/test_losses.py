@@ -64,10 +64,54 @@ def test_show_loss_comparison_draws(capsys):
     plt.close("all")
 
 
-def test_loss_explorer_builds_its_widgets():
-    pytest.importorskip("ipywidgets")
+def test_explorer_moves_its_marks_to_the_students_numbers():
     calls = []
-    loss_explorer.loss_explorer(lambda *a: calls.append("mse") or _mse(*a), lambda *a: calls.append("bce") or _bce(*a),
-                                _sigmoid)
-    plt.close("all")
+    explorer = loss_explorer.LossExplorer(lambda *a: calls.append("mse") or _mse(*a),
+                                          lambda *a: calls.append("bce") or _bce(*a), _sigmoid)
     assert {"mse", "bce"} <= set(calls), "the explorer draws at once, with the student's own functions"
+    live, plot = explorer.live, explorer.plot
+    background, before = live._background, live.image.value
+    explorer.z.value = -6.0
+    assert live.image.value != before and live._background is background, "the marks move over a kept background"
+    p = 1.0 / (1.0 + math.exp(6.0))
+    dots = {key: dot.get_ydata()[0] for key, dot in plot.dots.items()}
+    assert all(dot.get_xdata()[0] == -6.0 for dot in plot.dots.values())
+    assert dots["mse"] == pytest.approx((p - 1) ** 2, rel=1e-9)
+    assert dots["bce"] == pytest.approx(-math.log(p), rel=1e-9)
+    assert dots["mse_grad"] == pytest.approx(2 * (p - 1) * p * (1 - p), abs=1e-7)
+    assert dots["bce_grad"] == pytest.approx(p - 1, abs=1e-7)
+    assert all(mark.get_xdata()[0] == -6.0 for mark in plot.marks)
+    assert "logit z = -6.00" in live.description and f"slope {p - 1:+.4f}" in live.description
+    assert "cross-entropy pushes harder" in live.description
+
+    before = live.image.value
+    explorer.y.value = 0  # the curves flip: y = 0 puts the cross-entropy at -log(1 - p)
+    z = plot.lines["bce"].get_xdata()
+    q = 1.0 / (1.0 + np.exp(-z))
+    np.testing.assert_allclose(plot.lines["bce"].get_ydata(), -np.log(1 - q), rtol=1e-8)
+    np.testing.assert_allclose(plot.lines["mse_grad"].get_ydata(), 2 * q * q * (1 - q), atol=1e-7)
+    assert live.image.value != before and "Label y = 0" in live.description
+
+
+def test_explorer_explains_a_stub_or_a_bug(capsys):
+    def broken(p, y):
+        raise ValueError("operands could not be broadcast together")
+
+    for mse, expected in [(_stub, "Write mse_loss and binary_cross_entropy above first"),
+                          (broken, "raised ValueError: operands could not be broadcast")]:
+        explorer = loss_explorer.LossExplorer(mse, _bce, _sigmoid)
+        assert expected in explorer.live.description and explorer.live.notice_shown
+        explorer.z.value = 1.0
+        assert expected in explorer.live.description
+    captured = capsys.readouterr()
+    assert captured.err == "" and "Traceback" not in captured.out
+
+
+def test_loss_explorer_displays_one_explorer(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    explorer = loss_explorer.loss_explorer(_mse, _bce, _sigmoid)
+    assert shown == [explorer.widget] and "course-explorer" in explorer.widget._dom_classes
+    assert (explorer.z.description, explorer.y.description) == ("logit z", "label y")

@@ -87,9 +87,133 @@ def test_plot_race_draws_paths_and_loss_curves():
     plt.close("all")
 
 
-def test_optimiser_race_runs_students_classes_and_survives_unwritten_ones(capsys):
-    ox.optimiser_race({"SGD": PlainSGD, "Momentum": Unwritten, "RMSProp": Unwritten, "Adam": Unwritten}, steps=20)
-    captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    assert "Momentum: not written yet" in captured.out
+class Counted(PlainSGD):
+    """PlainSGD that counts its steps, to see which runs the race repeats."""
+    steps = 0
+
+    def step(self, params, grads):
+        Counted.steps += 1
+        super().step(params, grads)
+
+
+class HeavyBall:
+    """Momentum as in notebook 05, written for this test: v <- beta v + g, p <- p - lr v."""
+
+    def __init__(self, lr, beta=0.9):
+        self.lr, self.beta, self.v = lr, beta, {}
+
+    def step(self, params, grads):
+        for name, g in grads.items():
+            self.v[name] = self.beta * self.v.get(name, 0.0) + g
+            params[name] -= self.lr * self.v[name]
+
+
+def by_hand(surface, start, steps, update):
+    """An independent run: ``update(xy, g)`` returns the next point; stops like run_optimiser."""
+    xy, path = np.array(start, dtype=float), [np.array(start, dtype=float)]
+    for _ in range(steps):
+        xy = update(xy, surface.grad(xy))
+        path.append(xy.copy())
+        if not np.all(np.abs(xy) <= 1e6):
+            break
+    return np.array(path)
+
+
+@pytest.fixture
+def race(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))
+    Counted.steps = 0
+    plot = ox.optimiser_race({"SGD": Counted, "Momentum": HeavyBall, "RMSProp": Unwritten, "Adam": Unwritten}, steps=40)
+    yield plot, shown
     plt.close("all")
+
+
+def test_the_race_draws_the_students_runs(race):
+    plot, shown = race
+    assert shown == [shown[0]] and "course-explorer" in shown[0]._dom_classes
+    live, c = plot.live, plot.controls
+    s = ox.QUADRATIC
+    sgd = by_hand(s, s.start, 40, lambda xy, g: xy - s.lr * g)
+    np.testing.assert_allclose(np.column_stack(plot.paths["SGD"].get_data()), sgd, rtol=1e-12)
+    np.testing.assert_allclose(plot.curves["SGD"].get_ydata(), np.maximum(s.f(sgd), 1e-20), rtol=1e-12)
+    np.testing.assert_allclose(np.column_stack(plot.ends["SGD"].get_data()), sgd[-1:])
+    assert not plot.paths["Adam"].get_visible() and not plot.curves["RMSProp"].get_visible()
+    assert [t.get_text() for t in plot.legend.get_texts()][2:4] == ["RMSProp: not written yet",
+                                                                    "Adam: not written yet"]
+    assert f"SGD ends at loss {s.f(sgd[-1]):.1e}" in live.description
+    assert "RMSProp and Adam are not written yet" in live.description
+    assert not live.notice_shown  # two of four run: the caption says why the others sit out
+
+    # moving Momentum's beta reruns Momentum only, and redraws the same lines with the new numbers
+    before, lines, sgd_steps = live.image.value, dict(plot.paths), Counted.steps
+    c["beta"].value = 0.5
+    assert live.image.value != before and plot.paths == lines and Counted.steps == sgd_steps
+    v = [np.zeros(2)]
+
+    def heavy_ball(xy, g):
+        v[0] = 0.5 * v[0] + g
+        return xy - s.lr * v[0]
+    np.testing.assert_allclose(np.column_stack(plot.paths["Momentum"].get_data()),
+                               by_hand(s, s.start, 40, heavy_ball), rtol=1e-12)
+
+    # fewer steps: cut from the runs already made; more: continued from step 40, not run again
+    c["steps"].value = 20
+    assert Counted.steps == sgd_steps and len(plot.paths["SGD"].get_xdata()) == 21
+    c["steps"].value = 60
+    assert Counted.steps == sgd_steps + 20
+    np.testing.assert_allclose(np.column_stack(plot.paths["SGD"].get_data()),
+                               by_hand(s, s.start, 60, lambda xy, g: xy - s.lr * g), rtol=1e-12)
+    c["steps"].value = 20
+    # a new start: everything runs again
+    c["x0"].value = 2.0
+    np.testing.assert_allclose(np.column_stack(plot.paths["SGD"].get_data()),
+                               by_hand(s, (2.0, s.start[1]), 20, lambda xy, g: xy - s.lr * g), rtol=1e-12)
+    assert "from (2.00, 1.50), 20 steps" in live.description
+
+
+def test_a_diverging_run_and_a_new_surface(race):
+    plot, _ = race
+    live, c = plot.live, plot.controls
+    c["lr"].value = 0.1  # SGD on the quadratic diverges for lr > 2 / 25
+    texts = [t.get_text() for t in plot.legend.get_texts()]
+    assert texts[0] == "SGD (diverged)" and "SGD diverged after" in live.description
+    # the blow-up runs off the top of the loss axis, which stops at 1000 x the surface's largest value shown
+    assert plot.curves["SGD"].get_ydata().max() > plot.ax_loss.get_ylim()[1] >= 1e3 * ox.QUADRATIC.f(np.array([5.0, 2.0]))
+    redraws = live.redraws
+    c["surface"].value = "Rosenbrock"
+    assert live.redraws == redraws + 1, "one redraw for the whole change of surface"
+    assert plot.ax_path.get_xlim() == ox.ROSENBROCK.xlim and "Rosenbrock" in plot.ax_path.get_title()
+    assert (c["x0"].value, c["y0"].value, c["lr"].value) == (*ox.ROSENBROCK.start, ox.ROSENBROCK.lr)
+    assert "Rosenbrock from (-1.20, 1.00)" in live.description
+    np.testing.assert_array_equal(plot.minimum.get_xydata(), [ox.ROSENBROCK.minimum])
+
+
+def test_the_race_survives_unwritten_and_broken_optimisers(monkeypatch, capsys):
+    import IPython.display
+
+    class Broken(HeavyBall):
+        def step(self, params, grads):
+            raise ValueError("shapes (2,) and (3,) not aligned")
+
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: None)
+    plot = ox.optimiser_race({"SGD": Unwritten, "Momentum": Unwritten, "RMSProp": Unwritten, "Adam": Unwritten},
+                             steps=20)
+    assert plot.live.notice_shown and "Write SGD, Momentum, RMSProp and Adam above first" in plot.live.description
+    plot = ox.optimiser_race({"SGD": PlainSGD, "Momentum": Broken}, steps=20)
+    assert "Momentum raised ValueError: shapes (2,) and (3,) not aligned" in plot.live.description
+    assert not plot.live.notice_shown and plot.paths["SGD"].get_visible()
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+    plt.close("all")
+
+
+def test_race_controls_have_whole_readable_labels(race):
+    plot, _ = race
+    for control in plot.controls.values():
+        # a fixed label column wide enough for the longest description, "lr (RMSProp, Adam)"
+        assert control.style.description_width == "150px", control.description
+    assert plot.controls["lr_adaptive"].description == "lr (RMSProp, Adam)"
+    assert plot.controls["beta"].description == "β (Momentum)"

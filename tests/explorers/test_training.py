@@ -92,6 +92,8 @@ def test_plot_training_draws_without_widgets():
     run.step(5)
     axes = te.plot_training(run)
     assert len(axes) == 3 and len(axes[2].lines) == 2
+    np.testing.assert_allclose(axes[1].lines[0].get_ydata(), run.losses)
+    assert "after 5 steps" in axes[0].get_title()
     plt.close("all")
 
 
@@ -103,32 +105,50 @@ def _displayed(monkeypatch):
     return shown
 
 
-def _buttons(box):
-    import ipywidgets as widgets
-
-    found, stack = {}, [box]
-    while stack:
-        w = stack.pop()
-        if isinstance(w, widgets.Button):
-            found[w.description] = w
-        stack.extend(getattr(w, "children", ()))
-    return found
-
-
-def test_explorer_steps_with_the_given_function(monkeypatch):
+def test_explorer_steps_with_the_given_function_and_updates_its_artists(monkeypatch):
     shown = _displayed(monkeypatch)
     X, y = make_moons(30, np.random.default_rng(4))
-    run = te.training_explorer(exact_loss_and_grads, forward, init, {"moons": (X, y)}, hidden=(5,))
-    buttons = _buttons(shown[-1])
-    assert {"step", "10 steps", "100 steps", "reset"} <= set(buttons)
-    buttons["step"].click()
-    buttons["10 steps"].click()
-    assert len(run.losses) == 11
-    plt.close("all")
+    explorer = te.training_explorer(exact_loss_and_grads, forward, init, {"moons": (X, y)}, hidden=(5,))
+    assert shown == [explorer.widget] and "course-explorer" in explorer.widget._dom_classes
+    assert {"step", "10 steps", "100 steps", "reset"} == {b.description for b in explorer.buttons.values()} | {
+        explorer.reset.description}
+    live, plot = explorer.live, explorer.plot
+    assert "no step yet" in live.description
+    pictures = [live.image.value]
+    explorer.buttons[1].click()
+    pictures.append(live.image.value)
+    background = live._background
+    explorer.buttons[10].click()
+    pictures.append(live.image.value)
+    run = explorer.run
+    assert len(run.losses) == 11 and len(set(pictures)) == 3
+    assert live._background is background, "a step within the axes' limits redraws over the kept background"
+
+    # the same 11 steps, taken here with the same start, give the plotted curves
+    check = te.TrainingRun(exact_loss_and_grads, forward, init, X, y, hidden=(5,), lr=0.5).step(11)
+    np.testing.assert_allclose(plot.loss_line.get_ydata(), check.losses, rtol=1e-10)
+    for layer, line in enumerate(plot.grad_lines):
+        np.testing.assert_allclose(line.get_ydata(), [norms[layer] for norms in check.grad_norms], rtol=1e-10)
+    # the shaded regions: the class the network picks at each grid point
+    scores, _ = forward(plot.points, run.params, "relu")
+    picked = np.asarray(plot.image.get_array())[..., :3].reshape(-1, 3)
+    np.testing.assert_array_equal(picked, plot.lut[scores.argmax(axis=1)][:, :3])
+    accuracy = np.mean(forward(X, run.params, "relu")[0].argmax(axis=1) == y)
+    assert f"after 11 steps the loss is {check.losses[-1]:.4f}" in live.description
+    assert f"accuracy {accuracy:.0%}" in live.description
+
+    before = live.image.value
+    explorer.rate.value = 0.1  # takes effect from the next step; the loss panel says so at once
+    assert live.image.value != before and plot.ax_loss.get_title() == "loss (learning rate 0.1)"
+    explorer.buttons[100].click()
+    assert len(run.losses) == 111 and run.lr == pytest.approx(0.1)
+    assert plot.ax_loss.get_xlim() == (0, 200), "the step axis grows when the run outgrows it"
+    explorer.reset.click()
+    assert explorer.run is not run and explorer.run.losses == [] and len(plot.loss_line.get_xdata()) == 0
 
 
 def test_explorer_survives_unwritten_or_broken_functions(monkeypatch, capsys):
-    shown = _displayed(monkeypatch)
+    _displayed(monkeypatch)
     X, y = make_moons(30, np.random.default_rng(5))
 
     def stub(*args, **kwargs):
@@ -137,10 +157,29 @@ def test_explorer_survives_unwritten_or_broken_functions(monkeypatch, capsys):
     def broken(*args, **kwargs):
         raise KeyError("W1")
 
+    messages = []
     for fn in (stub, broken):
-        te.training_explorer(fn, forward, init, {"moons": (X, y)}, hidden=(5,))
-        _buttons(shown[-1])["step"].click()
+        explorer = te.training_explorer(fn, forward, init, {"moons": (X, y)}, hidden=(5,))
+        explorer.buttons[1].click()
+        messages.append(explorer.live.description)
+        assert explorer.live.notice_shown
+    explorer = te.training_explorer(exact_loss_and_grads, forward, stub, {"moons": (X, y)}, hidden=(5,))
+    messages.append(explorer.live.description)
+    explorer.buttons[1].click()
     plt.close("all")
     captured = capsys.readouterr()
-    assert "Traceback" not in captured.err
-    assert "Write mlp_loss_and_grads" in captured.out and "KeyError" in captured.out
+    assert captured.err == "" and "Traceback" not in captured.out
+    assert "Write mlp_loss_and_grads" in messages[0] and "raised KeyError" in messages[1]
+    assert "Write init_params and mlp_forward" in messages[2]
+
+
+def test_explorer_stops_on_a_diverging_run(monkeypatch):
+    _displayed(monkeypatch)
+    X, y = make_moons(30, np.random.default_rng(6))
+
+    def exploding(X, y, params, activation="relu"):
+        return float("inf"), {k: np.ones_like(v) for k, v in params.items()}
+
+    explorer = te.training_explorer(exploding, forward, init, {"moons": (X, y)}, hidden=(4,))
+    explorer.buttons[10].click()
+    assert "learning rate is too large" in explorer.live.description and explorer.live.notice_shown
