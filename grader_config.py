@@ -28,6 +28,12 @@ c.CourseGrader.workers = 0
 c.CourseGrader.sandbox = True
 c.CourseGrader.require_sandbox = False
 
+# Hints (course/hints.py): students open them step by step under each exercise, and hints_used.json,
+# handed in with the notebook, lists what they opened. The grader reports them per exercise. With a cost,
+# each step opened takes this many points from the exercise's test cells (never more than the exercise
+# earned), as negative extra credit that the gradebook, the formgrader and `nbgrader export` show.
+c.CourseGrader.hint_cost = 0  # points per hint step; 0: hints are free
+
 # A student who deletes a test cell gets it back, run and scored, instead of leaving the
 # submission at "needs manual grade".
 c.OverwriteCells.add_missing_cells = True

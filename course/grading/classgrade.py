@@ -36,6 +36,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -49,6 +50,7 @@ from pathlib import Path
 
 import nbformat
 
+from .. import hints as _hints
 from . import integrity, nbtools, sandbox
 
 DRAW_ONLY_TAG = "draw-only"
@@ -57,6 +59,10 @@ MAX_NOTEBOOK_BYTES = 20 * 1024**2
 CONNECTION_FOLDER_BYTES = 16 * 1024**2  # what a kernel may write to the folder of its sockets
 MAX_OUTPUT_BYTES = 2 * 1024**2  # per cell; more is dropped while the kernel runs
 OUR_MARKS = ("Graded zero:", "Held at zero for review:", "Not run:")
+# The note a grading run leaves on an exercise's answer cell when the student opened hints; the part in
+# brackets says what was taken from which test cell (as negative extra credit), so that a later run can
+# give it back before it grades again.
+HINT_NOTE = re.compile(r"\s*Hints used: [^\n\[]*\[hint deduction: ([^\]\n]*)\]")
 # Run first in every grading kernel: defers matplotlib.pyplot until something draws (see the module).
 PREAMBLE = "import course.grading._kernel_preamble as _course_preamble; del _course_preamble"
 CSV_COLUMNS = ["student_id", "assignment", "score", "max_score", "status", "reason"]
@@ -73,6 +79,7 @@ class Settings:
     sandbox_note: str  # "bubblewrap", or why the kernels run with resource limits only
     workers: int
     require_sandbox: bool = False
+    hint_cost: float = 0.0  # points per hint step opened (CourseGrader.hint_cost; 0: hints are free)
 
 
 def load_settings(course: Path, workers: int | None = None, cell_timeout: float | None = None,
@@ -100,8 +107,14 @@ def load_settings(course: Path, workers: int | None = None, cell_timeout: float 
     if not ok and required:
         raise SystemExit(f"Refusing to grade without a sandbox (CourseGrader.require_sandbox): {note}")
     note = "bubblewrap" if ok else f"resource limits only ({note})"
+    try:
+        hint_cost = float(ours.get("hint_cost", 0) or 0)
+    except (TypeError, ValueError):
+        hint_cost = -1.0
+    if not hint_cost >= 0:
+        raise SystemExit(f"CourseGrader.hint_cost must be a number of points, 0 or more; got {ours.get('hint_cost')!r}")
     return Settings(course, config, coursedir.db_url, limits, ok, note,
-                    max(1, workers or int(ours.get("workers", 0)) or os.cpu_count() or 1), required)
+                    max(1, workers or int(ours.get("workers", 0)) or os.cpu_count() or 1), required, hint_cost)
 
 
 # --------------------------------------------------------------------------- one submission
@@ -121,6 +134,10 @@ class Row:
     graded_at: str = ""
     seconds: float = 0.0
     cells: list[dict] = field(default_factory=list)
+    # hints opened, per exercise: {"exercise", "steps", "of", "times", "deducted", "cells": {grade_id: points}}
+    hints: list[dict] = field(default_factory=list)
+    hint_cost: float = 0.0
+    hints_note: str = ""  # why the hints record was not (fully) read, if it was not
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -485,6 +502,7 @@ class ClassGrader:
         self.draw_only = {nbtools.source_text(c) for c in self.release["cells"]
                           if DRAW_ONLY_TAG in c.get("metadata", {}).get("tags", []) and not nbtools.nbgrader_meta(c)}
         self.titles, self.exercise_of = _cell_titles(self.release)
+        self.hint_cells = _hints.exercise_cells(self.release, assignment)
         _compile_metadata_schemas()
         _share_gradebook_engines()
 
@@ -680,6 +698,7 @@ class ClassGrader:
                 gb.update_or_create_submission(self.assignment, plan.student, timestamp=timestamp)
             else:
                 gb.update_or_create_submission(self.assignment, plan.student)
+            _clear_hint_marks(gb, self.assignment, plan.student)  # first: it reads the notes _clear_our_marks may drop
             _clear_our_marks(gb, self.assignment, plan.student)
 
     # ---- results (always on this thread: the gradebook has one writer)
@@ -732,6 +751,7 @@ class ClassGrader:
             self._mark(plan.student, f"Held at zero for review: code in this notebook may tamper with grading "
                                      f"({shown}). An instructor will look at it.", hold=True)
         row.reason = "; ".join(notes)
+        self._apply_hints(plan, row)
         self._fill_scores(row, nb, ran)
         row.graded_at = _now()
         self._save(row)
@@ -752,6 +772,7 @@ class ClassGrader:
                     gb.find_submission(self.assignment, plan.student)
                 except MissingEntry:
                     gb.add_submission(self.assignment, plan.student)
+                _clear_hint_marks(gb, self.assignment, plan.student)
             else:
                 try:  # a submission graded before and since withdrawn: its grades no longer stand
                     gb.find_submission(self.assignment, plan.student)
@@ -791,6 +812,40 @@ class ClassGrader:
                         c.manual_comment = comment
             gb.db.commit()
 
+    def _apply_hints(self, plan: Plan, row: Row) -> None:
+        """Read the hints the student opened (``hints_used.json`` beside the notebook), note them on
+        each exercise's answer cell in the gradebook and, when ``CourseGrader.hint_cost`` is set,
+        take their cost from the exercise's test cells as negative extra credit."""
+        from nbgrader.api import Gradebook
+
+        entries, row.hints_note = _hints.read_record(plan.path.parent / _hints.RECORD_FILE)
+        opened = _hints.used(entries, self.assignment)
+        row.hint_cost = self.s.hint_cost
+        if not opened:
+            return
+        with Gradebook(self.s.db_url) as gb:
+            submission = gb.find_submission(self.assignment, row.student_id)
+            grades = {g.name: g for n in submission.notebooks for g in n.grades}
+            comments = {c.name: c for n in submission.notebooks for c in n.comments}
+            earned = {gid: float(g.score) for gid, g in grades.items()
+                      if g.auto_score is not None or g.manual_score is not None}
+            cut = _hints.deductions({e: info["steps"] for e, info in opened.items()}, self.hint_cells, earned,
+                                    self.s.hint_cost)
+            for exercise, info in opened.items():
+                taken = cut.get(exercise, {})
+                for gid, amount in taken.items():
+                    grades[gid].extra_credit = (grades[gid].extra_credit or 0.0) - amount
+                total = float(round(sum(taken.values()), 6))
+                row.hints.append(dict(info, exercise=exercise, deducted=total, cells=taken))
+                comment = comments.get(exercise)
+                if comment is not None:
+                    cost = (f"{total:g} point{'' if total == 1 else 's'} taken at {self.s.hint_cost:g} per step"
+                            if total else "no points taken" if self.s.hint_cost else "hints cost no points")
+                    what = "; ".join(f"{gid}={amount:g}" for gid, amount in taken.items()) or "none"
+                    note = f"Hints used: {info['steps']} of {info['of']} steps, {cost}. [hint deduction: {what}]"
+                    comment.manual_comment = f"{comment.manual_comment}\n\n{note}" if comment.manual_comment else note
+            gb.db.commit()
+
     def _cell_list(self) -> list[dict]:
         cells = []
         for cell in self.release["cells"]:
@@ -808,6 +863,10 @@ class ClassGrader:
 
         by_id = {nbtools.nbgrader_meta(c).get("grade_id"): (i, c) for i, c in enumerate(nb.cells)
                  if nbtools.nbgrader_meta(c).get("grade_id")}
+        cut: dict[str, float] = {}  # what the hints took from each test cell
+        for used in row.hints:
+            for gid, amount in used.get("cells", {}).items():
+                cut[gid] = cut.get(gid, 0.0) + amount
         with Gradebook(self.s.db_url) as gb:
             submission = gb.find_submission(self.assignment, row.student_id)
             grades = {g.name: g for n in submission.notebooks for g in n.grades}
@@ -817,6 +876,8 @@ class ClassGrader:
                 g = grades.get(cell["grade_id"])
                 graded = g is not None and (g.auto_score is not None or g.manual_score is not None)
                 cell["points"] = float(g.score) if graded else 0.0
+                if cut.get(cell["grade_id"]):
+                    cell["hint_deduction"] = round(cut[cell["grade_id"]], 6)
                 cell["auto_points"] = float(g.auto_score) if g is not None and g.auto_score is not None else None
                 index, nb_cell = by_id.get(cell["grade_id"], (None, None))
                 if cell["kind"] == "written":
@@ -826,7 +887,8 @@ class ClassGrader:
                 if index is None or index not in ran:
                     cell["status"] = "not run"
                 else:
-                    cell["status"] = "passed" if graded and cell["points"] >= cell["max_points"] and not messages else "failed"
+                    before_hints = cell["points"] + cell.get("hint_deduction", 0.0)
+                    cell["status"] = "passed" if graded and before_hints >= cell["max_points"] and not messages else "failed"
                 if row.status == "held for review":
                     cell["status"] = "held"
                     messages = ["held for review: " + "; ".join(row.flags[:3])] + messages
@@ -885,6 +947,29 @@ def _clear_our_marks(gb, assignment: str, student: str) -> None:
             if g.name in ours:
                 g.manual_score = None
                 g.needs_manual_grade = g.auto_score is None
+    gb.db.commit()
+
+
+def _clear_hint_marks(gb, assignment: str, student: str) -> None:
+    """Give back what a previous run took for hints, and remove its notes, before grading again."""
+    submission = gb.find_submission(assignment, student)
+    for nb in submission.notebooks:
+        grades = {g.name: g for g in nb.grades}
+        for c in nb.comments:
+            text = c.manual_comment or ""
+            found = list(HINT_NOTE.finditer(text))
+            for match in found:
+                for part in match.group(1).split(";"):
+                    gid, _, amount = part.strip().partition("=")
+                    try:
+                        value = float(amount)
+                    except ValueError:
+                        continue
+                    if gid in grades:
+                        back = (grades[gid].extra_credit or 0.0) + value
+                        grades[gid].extra_credit = None if abs(back) < 1e-9 else back
+            if found:
+                c.manual_comment = HINT_NOTE.sub("", text).strip() or None
     gb.db.commit()
 
 

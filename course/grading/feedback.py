@@ -325,9 +325,41 @@ def _overview(groups: list[tuple[str, list[dict]]]) -> str:
             f'<th scope="col" class="num">Checks passed</th></tr></thead><tbody>{"".join(rows)}</tbody></table>')
 
 
+def _number(x) -> float:
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _hints(row: dict) -> str:
+    """The hints the student opened, per exercise, and what they cost (from the grading row)."""
+    opened = [h for h in row.get("hints") or [] if isinstance(h, dict)]
+    note = str(row.get("hints_note") or "")
+    if not opened and not note:
+        return ""
+    cost = _number(row.get("hint_cost"))
+    out = ['<section id="hints"><h2>Hints you opened</h2>',
+           f"<p>Each step you opened cost {points(cost)} point{'' if cost == 1 else 's'}, never more than the "
+           "exercise earned.</p>" if cost else "<p>Hints cost no points in this course.</p>"]
+    if note:
+        out.append(f'<p class="note">Your record of hints ({esc(note)}): what could be read is shown.</p>')
+    if opened:
+        body = "".join(f'<tr><td><code>{esc(h.get("exercise"))}</code></td>'
+                       f'<td class="num">{points(h.get("steps"))} of {points(h.get("of"))}</td>'
+                       f'<td class="num">{"−" + points(h.get("deducted")) if _number(h.get("deducted")) else "0"}</td></tr>'
+                       for h in opened)
+        out.append('<table><caption>Steps opened per exercise</caption><thead><tr><th scope="col">Exercise</th>'
+                   '<th scope="col" class="num">Steps opened</th><th scope="col" class="num">Points</th></tr></thead>'
+                   f"<tbody>{body}</tbody></table>")
+    return "".join(out) + "</section>"
+
+
 def _check(cell: dict, secret: frozenset[str]) -> str:
     status = str(cell.get("status") or "")
     earned = "–" if status == "awaits a person" else points(cell.get("points"))
+    for_hints = (f'<br><span class="note">−{points(cell.get("hint_deduction"))} for hints</span>'
+                 if _number(cell.get("hint_deduction")) and status != "awaits a person" else "")
     body = esc(cell.get("title") or cell.get("grade_id") or "")
     # Messages of checks that failed or did not run only: a held row's cells carry the integrity
     # findings, which are for the instructor.
@@ -336,7 +368,7 @@ def _check(cell: dict, secret: frozenset[str]) -> str:
         body += '<p class="said">What the check said:</p>' + "".join(
             f"<pre>{esc(_message(m, secret))}</pre>" for m in messages)
     return (f'<tr><td>{body}</td><td>{_result(status)}</td>'
-            f'<td class="num">{earned} / {points(cell.get("max_points"))}</td></tr>')
+            f'<td class="num">{earned} / {points(cell.get("max_points"))}{for_hints}</td></tr>')
 
 
 def _exercise_section(i: int, exercise: str, group: list[dict], answers: list[tuple[str, dict]],
@@ -360,6 +392,7 @@ def feedback_html(row: dict, notebook: dict | None = None, secret: frozenset[str
     out = [_summary(row)]
     if groups:
         out.append(_overview(groups))
+    out.append(_hints(row))
     out += [_exercise_section(i, exercise, group, answers[i - 1], secret) for i, (exercise, group) in enumerate(groups, 1)]
     if not groups:
         out.append("<p>No checks ran on this submission.</p>")

@@ -366,6 +366,54 @@ def _mistakes(mistakes: list[tuple[int, str, str]]) -> str:
                            [("Students", "num"), ("Likely mistake", ""), ("Test cell", "")], body) + "</section>"
 
 
+def hints_used(rows: list[dict]) -> list[dict]:
+    """Per exercise, in the order first met: how many students opened 1, 2, 3... steps of its hints,
+    the points the hints took, and who opened them (student id -> steps)."""
+    out: dict[str, dict] = {}
+    for row in rows:
+        for h in row.get("hints") or []:
+            if not isinstance(h, dict) or not isinstance(h.get("steps"), int):
+                continue
+            entry = out.setdefault(str(h.get("exercise")), {"exercise": str(h.get("exercise")), "steps": Counter(),
+                                                            "of": h.get("of"), "taken": 0.0, "students": {}})
+            entry["steps"][h["steps"]] += 1
+            entry["students"][str(row.get("student_id"))] = h["steps"]
+            try:
+                entry["taken"] += float(h.get("deducted") or 0)
+            except (TypeError, ValueError):
+                pass
+    return list(out.values())
+
+
+def _hints(rows: list[dict]) -> str:
+    used = hints_used(rows)
+    costs = sorted({float(r.get("hint_cost") or 0) for r in rows if r.get("status") not in NOT_SUBMITTED})
+    cost = (f"{points(costs[0])} point{'' if costs[0] == 1 else 's'} per step opened (CourseGrader.hint_cost), "
+            "never more than the exercise earned" if costs and costs[-1] and len(costs) == 1 else
+            "no points (CourseGrader.hint_cost = 0)" if costs == [0.0] or not costs else
+            "different costs across these results: " + ", ".join(points(c) for c in costs))
+    out = ['<section id="hints"><h2>Hints used</h2><p class="note">From each submission’s '
+           f"<code>hints_used.json</code>, which the student’s notebook writes as hints are opened; hints cost {cost}. "
+           "The record is the student’s own file: one who deletes it shows no hints.</p>"]
+    unread = [r for r in rows if r.get("hints_note")]
+    if unread:
+        out.append("<p>Records not fully read: " + "; ".join(
+            f"{esc(r.get('student_id'))} ({esc(r['hints_note'])})" for r in unread[:20]) + ".</p>")
+    if not used:
+        return "".join(out) + "<p>No student opened a hint.</p></section>"
+    top = max(max(u["steps"], default=0) for u in used)
+    body = [f'<tr><td><code>{esc(u["exercise"])}</code></td><td class="num">{sum(u["steps"].values())}</td>'
+            + "".join(f'<td class="num">{u["steps"].get(k, 0)}</td>' for k in range(1, top + 1))
+            + f'<td class="num">{points(round(u["taken"], 6))}</td>'
+            f'<td>{esc(", ".join(f"{s} ({n})" for s, n in sorted(u["students"].items())))}</td></tr>'
+            for u in used]
+    head = ([("Exercise", ""), ("Students", "num")] + [(f"{k} step{'' if k == 1 else 's'}", "num")
+                                                       for k in range(1, top + 1)]
+            + [("Points taken", "num"), ("Who (steps opened)", "")])
+    return "".join(out) + _table("hints-table", "Students who opened hints, by the number of steps they opened",
+                                 head, body) + "</section>"
+
+
 def _feedback_link(row: dict, links: dict[str, str]) -> str:
     href = links.get(str(row.get("student_id")))
     return f'<a href="{esc(href)}">feedback</a>' if href else ""
@@ -401,7 +449,7 @@ def report_html(assignment: str, rows: list[dict], feedback_links: dict[str, str
     need = sorted((r for r in rows if r.get("status") in NEEDS_PERSON),
                   key=lambda r: (NEEDS_PERSON.index(r["status"]), str(r.get("student_id"))))
     body = [_header(assignment, rows), _cards(rows, need), _scores(rows), _test_cells(rows, cell_results(rows)),
-            _mistakes(classic_mistakes(rows)), _need_a_person(need, links), _every_student(rows, links)]
+            _mistakes(classic_mistakes(rows)), _hints(rows), _need_a_person(need, links), _every_student(rows, links)]
     return page(f"Grading report: {assignment}", "\n".join(body), REPORT_CSS)
 
 
