@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if rows is not None else 1
     from .selfcheck import check
 
-    result = check(args.assignment, args.course, notebook=args.notebook, **limits)
+    print(f"Checking your {args.assignment} notebook with the full tests (hidden ones included)…", flush=True)
+    result = check(args.assignment, args.course, notebook=args.notebook,
+                   log=lambda line: print("  " + line, flush=True), **limits)
     print(result.text())
     return 0
 
