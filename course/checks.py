@@ -16,13 +16,19 @@ nothing that code could have changed:
   (before any student code ran). Anything replaced is put back and the check fails, saying
   what was changed. The grading tools also scan submissions for such code
   (``course.grading.integrity``), since no in-kernel defence can be complete.
+
+An error in a check cell is shown with a plain hint above its traceback (a failed check's message
+first; or "your sigmoid raised NameError..."), by an IPython exception handler that this module
+installs when imported. The error stays an error output, so the cell still scores as failed.
 """
 from __future__ import annotations
 
 import builtins
 import contextlib
 import inspect
+import linecache
 import math
+import re
 import sys
 import time
 import types
@@ -91,10 +97,136 @@ def _ipython():
 
 
 _IP = _ipython()
+
+
+# ---------------------------------------------------------------------------------------------
+# How an error in a check cell reads. IPython calls _show_error for every error in a cell (it is
+# installed with set_custom_exc when this module is imported). In a check cell it puts a plain hint
+# above the traceback: a check's own message first, or whose code raised what. Every other error
+# is shown exactly as IPython shows it. Either way it stays an error output, so nbgrader and the
+# grading tools still score the cell as failed.
+
+_CHECK_CELL = re.compile(r"^\s*from\s+course\.checks\s+import\b", re.MULTILINE)
+
+
+def _entries(tb) -> list:
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    return entries
+
+
+def _cut(entries: list):
+    """A traceback made of the given entries only (the frames inside the checks are left out)."""
+    tb = None
+    for entry in reversed(entries):
+        tb = types.TracebackType(tb, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return tb
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line for line in text.splitlines() or [""])
+
+
+def _error_hint(shell, value, tb) -> tuple[str, object] | None:
+    """For an error in a check cell: (a hint for the learner, the traceback to show under it).
+
+    None for an error anywhere else, which is then shown as usual.
+    """
+    entries = _entries(tb)
+    user_ns = shell.user_ns
+    cell = next((i for i, e in enumerate(entries) if e.tb_frame.f_globals is user_ns), None)
+    if cell is None:
+        return None
+    cell_file = entries[cell].tb_frame.f_code.co_filename
+    if not _CHECK_CELL.search("".join(linecache.getlines(cell_file))):
+        return None
+    error = f"{type(value).__name__}: {value}".rstrip(": ") if str(value) else type(value).__name__
+    # The learner's code: functions of the notebook (its globals) written in another cell.
+    theirs = [e for e in entries[cell + 1:]
+              if e.tb_frame.f_globals is user_ns and e.tb_frame.f_code.co_filename != cell_file]
+    if theirs:
+        name = getattr(theirs[0].tb_frame.f_code, "co_qualname", theirs[0].tb_frame.f_code.co_name)
+        where = theirs[-1].tb_frame.f_code.co_name
+        if isinstance(value, NotImplementedError) and entries[-1] is theirs[-1]:
+            return (f"{name} is not written yet: it still raises NotImplementedError. Write it in its "
+                    "cell above (in place of the raise NotImplementedError() line), run that cell, then "
+                    "run this check again."), tb
+        inside = f" (in {where}, which it calls)" if where != theirs[0].tb_frame.f_code.co_name else ""
+        return (f"Your {name} raised {type(value).__name__}{inside} while this check ran it. The bug is in "
+                f"your code, not in the check: the last lines of the traceback below show the line of your "
+                f"code where it happened.\n{_indent(error)}"), tb
+    raised_in = entries[-1].tb_frame.f_globals.get("__name__")
+    if isinstance(value, AssertionError) and (raised_in == __name__ or len(entries) == cell + 1):
+        shown = [e for e in entries if e.tb_frame.f_globals.get("__name__") != __name__]
+        message = str(value) or "(this check gives no message: the line shown below is the check that failed)"
+        if "replaced something the checks rely on" not in message:  # the guard's message says what to do
+            message += "\nChange your code above, run its cell, then run this check again."
+        return f"Check failed:\n{_indent(message)}", _cut(shown) if shown else tb
+    if isinstance(value, NameError) and len(entries) == cell + 1 and getattr(value, "name", None):
+        return (f"This check uses {value.name}, which is not defined yet. Run the cell that defines it "
+                "(above) first, or run all the cells above this one, then run this check again."), tb
+    return (f"This check stopped with {type(value).__name__} before it could judge your answer: most "
+            "likely your code takes other arguments, or returns something else, than the exercise asks. "
+            "Compare with the exercise's description; the traceback below ends at the line that stopped."
+            f"\n{_indent(error)}"), tb
+
+
+def _show_error(shell, etype, value, tb, tb_offset=None):
+    """IPython's handler for errors in cells (see set_custom_exc): a hint above the traceback of a
+    check cell's error; IPython's own display for everything else."""
+    if tb is None or tb.tb_frame.f_code.co_name != "run_code":
+        # an error compiling the cell, not running it: what IPython itself does there
+        if isinstance(value, IndentationError):
+            shell.showindentationerror()
+        elif isinstance(value, (OverflowError, SyntaxError, ValueError, TypeError, MemoryError)):
+            shell.showsyntaxerror()
+        else:
+            shell.showtraceback((etype, value, tb), tb_offset=tb_offset)
+        return None
+    hint = None
+    with contextlib.suppress(Exception):
+        if not hasattr(value, "_render_traceback_"):  # an exception that renders itself is left alone
+            hint = _error_hint(shell, value, tb)
+    if hint is None:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+        return None
+    text, shown_tb = hint
+    bold, plain = ("", "") if str(getattr(shell, "colors", "")).lower() == "nocolor" else ("\x1b[1m", "\x1b[0m")
+    lines = text.split("\n")
+    header = f"{bold}{lines[0]}{plain}" + "".join("\n" + line for line in lines[1:]) + "\n"
+
+    def render():  # never raises: if it did, IPython would show no error output at all
+        try:
+            return [header] + shell.InteractiveTB.structured_traceback(etype, value, shown_tb, tb_offset=tb_offset)
+        except Exception:
+            return [header, f"{etype.__name__} (the traceback could not be shown)"]
+
+    try:
+        value._render_traceback_ = render  # showtraceback shows what this returns
+    except Exception:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+        return None
+    try:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    finally:
+        with contextlib.suppress(Exception):
+            del value._render_traceback_
+    return None
+
+
+_HANDLER_INSTALLED = _IP is not None and getattr(_IP, "custom_exceptions", None) == ()
+if _HANDLER_INSTALLED:
+    _IP.set_custom_exc((Exception,), _show_error)
+
+
 _IP_SAVED = {} if _IP is None else {
     # as found on the shell, unbound (an instance attribute where ipykernel sets one, else the class's)
     "methods": {name: inspect.getattr_static(_IP, name) for name in _IPYTHON_METHODS if hasattr(_IP, name)},
     "CustomTB": getattr(_IP, "CustomTB", None),
+    # ours, or none: a handler that was there before this module is treated as tampering
+    "custom_exceptions": _IP.custom_exceptions if _HANDLER_INSTALLED else (),
     "InteractiveTB": getattr(_IP, "InteractiveTB", None),
     "displayhook": getattr(_IP, "displayhook", None),
     "display_pub": getattr(_IP, "display_pub", None),
@@ -160,9 +292,9 @@ def _guard() -> None:
                         delattr(_IP, name)
                     if inspect.getattr_static(_IP, name, None) is not value:
                         setattr(_IP, name, value.__get__(_IP) if inspect.isfunction(value) else value)
-        if getattr(_IP, "custom_exceptions", ()) != ():
+        if getattr(_IP, "custom_exceptions", ()) != _IP_SAVED["custom_exceptions"]:
             changed.append("IPython's custom exception handler")
-            _IP.custom_exceptions = ()
+            _IP.custom_exceptions = _IP_SAVED["custom_exceptions"]
         for name in ("CustomTB", "InteractiveTB", "displayhook", "display_pub"):
             if getattr(_IP, name, None) is not _IP_SAVED[name]:
                 changed.append(f"IPython's {name}")

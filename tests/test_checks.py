@@ -214,3 +214,134 @@ def test_concept_question_grading_explains_each_wrong_choice():
             checks.grade_number("answer_q6", bad, 2.302585)
     with pytest.raises(AssertionError, match="not right.*log C"):
         checks.grade_number("answer_q6", 2.0, 2.302585, why="Think log C.")
+
+
+# ---------------------------------------------------------------------------------------------
+# How errors in check cells read, in a real kernel: a plain hint above the traceback.
+
+import re  # noqa: E402
+
+import nbformat  # noqa: E402
+from nbclient import NotebookClient  # noqa: E402
+from nbgrader.utils import determine_grade  # noqa: E402
+
+from course.grading import nbtools  # noqa: E402
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+LEARNER = '''\
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z)) + 0.1       # wrong by 0.1
+
+def relu(z):
+    return np.maximum(z, 0) + undefined_name
+
+def tanh_(z):
+    raise NotImplementedError()
+
+def double(z):
+    return np.asarray(z, dtype=float) * 2
+
+def calls_relu(z):
+    return relu(z)
+'''
+
+
+def check_cell(body: str) -> str:
+    return f'"""A check cell."""\nfrom course.checks import check_close\n{body}'
+
+
+def run_cells(sources: list[str], cwd=None) -> list:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+    NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(cwd or nbtools.ROOT)}}).execute()
+    return nb.cells
+
+
+def error_text(cell) -> tuple[str, str]:
+    """(the first entry of the cell's error traceback, all of it), without colours."""
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert len(errors) == 1, f"one error output expected in {cell.source!r}, got {cell.outputs}"
+    return ANSI.sub("", errors[0].traceback[0]), ANSI.sub("", "\n".join(errors[0].traceback))
+
+
+def hint_comes_first(text: str, hint: str) -> None:
+    assert hint in text, f"{hint!r} not in:\n{text}"
+    assert text.index(hint) < text.index("Traceback (most recent call last)"), f"the hint is not above:\n{text}"
+
+
+def test_check_cell_errors_show_a_plain_hint_above_the_traceback():
+    cells = run_cells([
+        "import numpy as np\nimport course.checks",
+        LEARNER,
+        check_cell('check_close("sigmoid(0)", sigmoid(np.zeros(2)), [0.5, 0.5], hint="use the formula")'),
+        check_cell('check_close("relu", relu(np.zeros(2)), [0.0, 0.0])'),
+        check_cell('check_close("tanh_", tanh_(np.zeros(2)), [0.0, 0.0])'),
+        check_cell('check_close("softmax", softmax(np.zeros(2)), [0.5, 0.5])'),
+        check_cell('check_close("calls_relu", calls_relu(np.zeros(2)), [0.0, 0.0])'),
+        check_cell('check_close("double", double(np.ones(2), 3), [2.0, 2.0])'),
+        check_cell('check_close("double", double(np.ones(2)), [2.0, 2.0])\nprint("double: OK")'),
+        "relu(np.zeros(2))",                        # the learner's own cell: IPython's traceback only
+        "def broken(:\n    pass",                   # a syntax error is still shown as one
+        "get_ipython().set_custom_exc((), None)",   # tampering with the handler ...
+        check_cell('check_close("double", double(np.ones(2)), [2.0, 2.0])'),     # ... fails the next check
+        check_cell('check_close("sigmoid(0)", sigmoid(np.zeros(2)), [0.5, 0.5])'),  # and it is put back
+    ])
+    wrong, raises, stub, undefined, nested, bad_call, right, own, syntax, tamper, caught, repaired = cells[2:]
+
+    first, text = error_text(wrong)
+    assert first.startswith("Check failed:") and "expected 0.5, got 0.6" in first and "use the formula" in first
+    hint_comes_first(text, "Check failed:")
+    assert "checks.py" not in text, "the checks' own frames are left out of a failed check's traceback"
+    first, text = error_text(raises)
+    assert first.startswith("Your relu raised NameError while this check ran it")
+    assert "name 'undefined_name' is not defined" in first
+    hint_comes_first(text, "The bug is in your code, not in the check")
+    assert "undefined_name" in text.split("Traceback (most recent call last)")[1], "the learner's line is shown"
+    first, _ = error_text(stub)
+    assert first.startswith("tanh_ is not written yet: it still raises NotImplementedError")
+    first, _ = error_text(undefined)
+    assert first.startswith("This check uses softmax, which is not defined yet")
+    first, _ = error_text(nested)
+    assert first.startswith("Your calls_relu raised NameError (in relu, which it calls)")
+    first, _ = error_text(bad_call)
+    assert first.startswith("This check stopped with TypeError") and "takes 1 positional argument" in first
+
+    assert [o.output_type for o in right.outputs] == ["stream"] and right.outputs[0].name == "stdout"
+    first, text = error_text(own)
+    assert text.lstrip("-\n ").startswith("NameError"), "a learner's own cell gets IPython's usual traceback"
+    assert "Your" not in text and "Check failed" not in text
+    first, text = error_text(syntax)
+    assert "SyntaxError" in text and "Check failed" not in text
+
+    first, _ = error_text(caught)
+    assert "replaced something the checks rely on" in first and "custom exception handler" in first
+    first, _ = error_text(repaired)
+    assert first.startswith("Check failed:"), "the guard put the handler back"
+
+    for cell in cells:
+        assert not any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs), cell.source
+    # nbgrader still scores every failed check cell as failed, and the passing one as passed
+    for cell, passed in [(wrong, False), (raises, False), (stub, False), (undefined, False), (caught, False),
+                         (right, True)]:
+        cell.metadata["nbgrader"] = {"grade": True, "solution": False, "points": 1, "grade_id": "x"}
+        assert determine_grade(cell)[0] == (1 if passed else 0), cell.source
+
+
+def test_failing_checks_of_the_untouched_release_notebook_all_start_with_a_hint():
+    path = nbtools.ROOT / "release" / "01_forward_pass" / "forward_pass.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    hints = ("Check failed:", "is not written yet", "Your ", "This check ")
+    failed = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        assert not any(o.output_type == "stream" and o.name == "stderr" for o in cell.outputs), cell.source
+        if cell.metadata.get("nbgrader", {}).get("grade") and any(o.output_type == "error" for o in cell.outputs):
+            failed += 1
+            first, text = error_text(cell)
+            assert any(h in text.lstrip().splitlines()[0] for h in hints), f"no hint above the traceback of:\n{cell.source}\n---\n{text}"
+            assert determine_grade(cell)[0] == 0
+    assert failed >= 10, f"the stubs should fail most of the checks, {failed} failed"

@@ -259,7 +259,7 @@ def test_postbuild_gives_the_learners_lab_in_a_fresh_environment(binder_like_env
     env = tool_env()
     env["PATH"] = f"{prefix / 'bin'}{os.pathsep}{env['PATH']}"
     imported = subprocess.run([str(prefix / "bin" / "python"), "-c", "import course; print(course.__file__)"],
-                              env=env, capture_output=True, text=True, check=True).stdout
+                              cwd=prefix, env=env, capture_output=True, text=True, check=True).stdout  # not the repo
     assert imported.strip() == str(repo / "course" / "__init__.py")
     assert json.loads((prefix / "share/jupyter/lab/settings/overrides.json").read_text()) == \
         {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false"}}
