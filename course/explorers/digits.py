@@ -196,6 +196,9 @@ def run_study(train: Callable, predict: Callable, X_fit, y_fit, X_val, y_val, st
     function) and scores it with the student's ``predict`` on the validation set. A run that fails
     is recorded with its error, not raised. Returns ``{question: [(label, accuracy, seconds, error)]}``.
     """
+    from ..plots import Progress
+
+    progress = Progress(sum(len(settings) for settings in study.values()), "networks trained")
     results = {}
     for question, settings in study.items():
         rows = []
@@ -207,7 +210,9 @@ def run_study(train: Callable, predict: Callable, X_fit, y_fit, X_val, y_val, st
             except Exception as exc:   # a setting the student's code does not support: report it, go on
                 accuracy, error = float("nan"), f"{type(exc).__name__}: {exc}"
             rows.append((str(label), accuracy, time.perf_counter() - start, error))
+            progress.advance()
         results[question] = rows
+    progress.done()
     return results
 
 
