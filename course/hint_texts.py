@@ -26,16 +26,18 @@ HINTS = {
             r"`np.max` is not that: it reduces along an axis and changes the shape.",
             r"You want the **elementwise** maximum of `z` and the number 0. NumPy broadcasts the 0 against every "
             r"entry, and returns a new array, so the caller's `z` stays as it was (unlike `z[z < 0] = 0`).",
-            r"One line: make `z` a float array and take its elementwise maximum with `0.0` (`np.maximum`, not "
-            r"`np.max`). The result is a new array with the shape of `z`; nothing is assigned into `z`.",
+            r"One line, with no loop and no `if`: `z` as a float array (so integers give floats), then NumPy's "
+            r"**two-argument**, elementwise maximum of it and 0, a sibling of `np.max` (look it up). The result is a "
+            r"new array with the shape of `z`; nothing is assigned into `z`.",
         )),
         "dense_forward": ("`dense_forward`", (
             r"Write the shapes down: `X` is $(N, D_\text{in})$, `W` is $(D_\text{in}, D_\text{out})$ and `b` is "
             r"$(D_\text{out},)$. Which product of `X` and `W` has matching inner dimensions?",
             r"One matrix product computes every neuron on every example. The bias is then added to every row by "
             r"broadcasting: no loop is needed.",
-            r"A single expression: `X` times `W` with `@`, in that order, gives $(N, D_\text{out})$; adding `b` "
-            r"broadcasts its $(D_\text{out},)$ over the $N$ rows.",
+            r"A single expression, no loop and no reshape: a matrix product whose shapes chain, "
+            r"$(N, D_\text{in})\,(D_\text{in}, D_\text{out}) \to (N, D_\text{out})$ (so which operand comes first?), "
+            r"then the bias added as it is: its $(D_\text{out},)$ broadcasts over the $N$ rows.",
         )),
         "mlp_forward": ("`mlp_forward`", (
             r"Start from the maths of section 5: $A^{[0]} = X$, then the same two steps for every layer. How many "
@@ -60,8 +62,9 @@ HINTS = {
             r"every element, whatever the shape?",
             r"Subtract, square each difference, average over **all** elements (no `axis`), and turn the result into "
             r"a Python `float`.",
-            r"Two lines: the array of differences (make both inputs float arrays first; it has their shape), then "
-            r"`float(...)` of the mean of its squares. `np.mean` with no axis averages over all $N \cdot K$ entries.",
+            r"Two steps: the differences, an array with the inputs' shape, $(N,)$ or $(N, K)$ (make both inputs "
+            r"float arrays first); then a single number, the mean of their squares over all $N \cdot K$ entries, "
+            r"turned into a Python `float` (a `numpy.float64` is not accepted).",
         )),
         "binary_cross_entropy": ("`binary_cross_entropy`", (
             r"Where does the formula break? Try $p = 0$ or $p = 1$: one of the two logarithms becomes $\log 0$. "
@@ -181,8 +184,9 @@ HINTS = {
             r"Where did the forward ReLU let the signal through? Only where $Z > 0$; everywhere else its slope is 0.",
             r"$dZ$ equals $dA$ where $Z > 0$ and 0 elsewhere: the mask comes from `Z`, not from the sign of `dA`. "
             r"Build a new array rather than writing into `dA`.",
-            r"One expression: choose elementwise between `dA` and 0 according to `Z > 0` (`np.where`), or multiply "
-            r"`dA` by that boolean mask. The result is a new float array shaped like `Z`.",
+            r"One expression, no loop: a boolean mask shaped like `Z` (True where the unit was active), used to keep "
+            r"the entries of `dA` there and put 0 elsewhere: the elementwise choice you used in notebook 01's "
+            r"`sigmoid` does it. The result is a new float array shaped like `Z`, never `dA` itself.",
         )),
         "sigmoid_backward": ("`sigmoid_backward`", (
             r"`Z` is the **pre**-activation. The derivative $\sigma(1 - \sigma)$ needs $\sigma(Z)$, not `Z` itself.",
@@ -254,10 +258,11 @@ HINTS = {
         )),
         "SGD": ("`SGD`", (
             r"The rule is $\theta \leftarrow \theta - \eta\, g$ for every parameter. The catch is *in place*.",
-            r"Loop over the names in `grads` and change `params[name]` with an in-place operator (`-=`), so that "
-            r"the caller's array changes; read `self.lr` at every step.",
-            r"Two lines: a loop over the items of `grads`, and one in-place subtraction of the learning rate times "
-            r"the gradient from the parameter of the same name.",
+            r"Change the array that `params[name]` already holds instead of putting a new array under that name: "
+            r"an augmented assignment does that for NumPy arrays, while `x = x - ...` makes a new one. Loop over the "
+            r"names in `grads`, not `params` (a frozen parameter has no gradient), and read `self.lr` at every step.",
+            r"Two lines: a loop over the pairs (name, gradient), and one in-place update of the parameter of that "
+            r"name by the rule. `step` returns nothing, and never changes the gradients.",
         )),
         "Momentum": ("`Momentum`", (
             r"Momentum needs a memory between calls: one velocity per parameter name. Where can it live?",
@@ -364,18 +369,21 @@ HINTS = {
             r"score.",
             r"Run your `mlp_forward` (it returns a pair: you need the scores), then take the index of the largest "
             r"entry along the class axis, axis 1.",
-            r"Two lines: the scores, shape $(N, 10)$, from the forward pass; then an integer array of shape $(N,)$ "
-            r"from `np.argmax` over axis 1. No softmax is needed.",
+            r"Two lines: the scores, shape $(N, 10)$, from the forward pass (mind the order: `predict` takes "
+            r"`params` first, `mlp_forward` takes `X` first); then an integer array of shape $(N,)$, one index per "
+            r"row, by `np.argmax` over the class axis. No softmax is needed.",
         )),
         "train_digits_classifier": ("`train_digits_classifier`", (
             r"This is notebook 05's training loop, built from your toolbox: the plan above is the whole algorithm. "
             r"Where could randomness creep in that does not come from `rng`?",
-            r"Give `rng` to both `init_mlp` and `iterate_minibatches` (a fresh order every epoch). Choose the "
-            r"optimiser class from the `optimiser` string and build it with `lr`. After each epoch, give the epoch "
-            r"number and the parameters to the `on_epoch` callback, if there is one. Return the parameters.",
+            r"Give `rng` to both `init_mlp` (with the chosen `init` method) and `iterate_minibatches` (a fresh order "
+            r"every epoch). Choose the optimiser class from the `optimiser` string and build it with `lr`. After "
+            r"each epoch, give the epoch number and the parameters to the `on_epoch` callback, if there is one. "
+            r"Return the parameters.",
             r"The shape of the answer:"
-            "\n- a dict from the optimiser names to your optimiser classes;"
-            "\n- the parameters from `init_mlp`, for the layer sizes 64, the hidden widths, 10;"
+            "\n- the optimiser class for the `optimiser` string (the checks use the default, `\"adam\"`: name only the "
+            r"classes your toolbox defines, or a missing one raises a `NameError`);"
+            "\n- the parameters from `init_mlp`, for the layer sizes 64, the hidden widths, 10, and the method `init`;"
             "\n- the optimiser;"
             "\n- two nested loops: the epochs 1 to `epochs`, and the mini-batches of each epoch;"
             "\n- inside: the gradients from `mlp_loss_and_grads`, then one optimiser step;"

@@ -342,6 +342,8 @@ def test_failing_checks_of_the_untouched_release_notebook_all_start_with_a_hint(
         if cell.metadata.get("nbgrader", {}).get("grade") and any(o.output_type == "error" for o in cell.outputs):
             failed += 1
             first, text = error_text(cell)
-            assert any(h in text.lstrip().splitlines()[0] for h in hints), f"no hint above the traceback of:\n{cell.source}\n---\n{text}"
+            assert any(h in first.splitlines()[0] for h in hints), \
+                f"no hint above the traceback of:\n{cell.source}\n---\n{text}"
+            hint_comes_first(text, first.splitlines()[0])
             assert determine_grade(cell)[0] == 0
     assert failed >= 10, f"the stubs should fail most of the checks, {failed} failed"
