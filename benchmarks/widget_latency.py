@@ -25,7 +25,6 @@ import json
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -68,39 +67,31 @@ def main() -> int:
     header = f"{'explorer':<26}{'control':<28}{'n':>4}{'median':>9}{'p90':>9}{'max':>9}{'src med':>9}  goal"
     print(header)
     rows, every = [], []
-    with tempfile.TemporaryDirectory(prefix="latency-") as tmp:
-        root = lab.course_copy(Path(tmp) / "course", with_release=False)
-        with lab.LabServer(root) as server, lab.chromium() as context:
-            page = lab.Lab(server, context)
-            for notebook in chosen:
-                assignment = notebook.split("/")[0]
-                page.open(f"source/{notebook}")
-                page.run_all()
-                page.wait_for_widgets(1)
-                report = page.report()
-                for index, explorer in enumerate(report["explorers"]):
-                    counts = {"slider": explorer["sliders"], "button": explorer["buttons"],
-                              "dropdown": explorer["dropdowns"], "toggle": explorer["toggles"],
-                              "checkbox": explorer["checkboxes"]}
-                    for kind in kinds:
-                        if not counts.get(kind):
-                            continue
-                        samples = measure(page, index, kind, args.changes)
-                        shown = [s["shown"] for s in samples]
-                        src = [s["src"] for s in samples]
-                        label = f"{kind} {explorer['names'][kind][0]!r}"
-                        name = assignment if index == 0 else f"{assignment} #{index + 1}"
-                        median, p90 = statistics.median(shown), percentile(shown, 0.9)
-                        row = {"explorer": name, "control": label[:27], "kind": kind, "n": len(shown),
-                               "median": median, "p90": p90, "max": max(shown), "src_median": statistics.median(src),
-                               "samples": samples}
-                        rows.append(row)
-                        if kind == "slider":
-                            every.extend(shown)
-                        print(f"{name:<26}{row['control']:<28}{len(shown):>4}{median:>9.0f}{p90:>9.0f}"
-                              f"{max(shown):>9.0f}{row['src_median']:>9.0f}  {'ok' if median < GOAL_MS else 'SLOW'}",
-                              flush=True)
-            page.close()
+    with lab.run_source_notebooks(chosen, prefix="latency-") as notebooks:
+        for assignment, page in notebooks:
+            report = page.report()
+            for index, explorer in enumerate(report["explorers"]):
+                counts = {"slider": explorer["sliders"], "button": explorer["buttons"],
+                          "dropdown": explorer["dropdowns"], "toggle": explorer["toggles"],
+                          "checkbox": explorer["checkboxes"]}
+                for kind in kinds:
+                    if not counts.get(kind):
+                        continue
+                    samples = measure(page, index, kind, args.changes)
+                    shown = [s["shown"] for s in samples]
+                    src = [s["src"] for s in samples]
+                    label = f"{kind} {explorer['names'][kind][0]!r}"
+                    name = assignment if index == 0 else f"{assignment} #{index + 1}"
+                    median, p90 = statistics.median(shown), percentile(shown, 0.9)
+                    row = {"explorer": name, "control": label[:27], "kind": kind, "n": len(shown),
+                           "median": median, "p90": p90, "max": max(shown), "src_median": statistics.median(src),
+                           "samples": samples}
+                    rows.append(row)
+                    if kind == "slider":
+                        every.extend(shown)
+                    print(f"{name:<26}{row['control']:<28}{len(shown):>4}{median:>9.0f}{p90:>9.0f}"
+                          f"{max(shown):>9.0f}{row['src_median']:>9.0f}  {'ok' if median < GOAL_MS else 'SLOW'}",
+                          flush=True)
     ok = True
     if every:
         overall = statistics.median(every)

@@ -424,3 +424,25 @@ class Lab:
             text: (d.querySelector('.jp-Dialog-body') || d).innerText})""")
         dialog.locator("button", has_text="Ok").first.click()
         return result
+
+
+@contextlib.contextmanager
+def run_source_notebooks(notebooks, prefix: str):
+    """For the scripts (screenshots, latency benchmark): one JupyterLab on a temp copy of the
+    course and one page; yields a generator of ``(assignment, page)``, each source notebook opened,
+    run all and its widgets rendered."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        root = course_copy(Path(tmp) / "course", with_release=False)
+        with LabServer(root) as server, chromium() as context:
+            page = Lab(server, context)
+
+            def each():
+                for notebook in notebooks:
+                    page.open(f"source/{notebook}")
+                    page.run_all()
+                    page.wait_for_widgets(1)
+                    yield notebook.split("/")[0], page
+
+            yield each()
+            page.close()
+

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -69,18 +68,10 @@ def main() -> int:
         print(f"Screenshots need {missing}.")
         return 2
     chosen = [n for n in lab.NOTEBOOKS if not args.notebooks or n.split("/")[0] in args.notebooks]
-    with tempfile.TemporaryDirectory(prefix="screenshots-") as tmp:
-        root = lab.course_copy(Path(tmp) / "course", with_release=False)
-        with lab.LabServer(root) as server, lab.chromium() as context:
-            page = lab.Lab(server, context)
-            for notebook in chosen:
-                assignment = notebook.split("/")[0]
-                page.open(f"source/{notebook}")
-                page.run_all()
-                page.wait_for_widgets(1)
-                for path in shoot(page, assignment, args.out):
-                    print(f"{assignment:<26} {path.relative_to(lab.ROOT) if path.is_relative_to(lab.ROOT) else path}")
-            page.close()
+    with lab.run_source_notebooks(chosen, prefix="screenshots-") as notebooks:
+        for assignment, page in notebooks:
+            for path in shoot(page, assignment, args.out):
+                print(f"{assignment:<26} {path.relative_to(lab.ROOT) if path.is_relative_to(lab.ROOT) else path}")
     return 0
 
 
